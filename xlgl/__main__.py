@@ -1,0 +1,3 @@
+from xlgl.cli import main
+
+main()

@@ -1,0 +1,473 @@
+"""The `xlgl` command: parses arguments, opens the ledger, calls the core, renders, sets exit codes.
+
+No rule lives here: status and completion come from progress.py (via Ledger.status), figures are read
+by units.py, CSV files by importer.py. Heavy modules are imported inside the commands that use them,
+so `xlgl --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from xlgl import __version__
+from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
+
+if TYPE_CHECKING:
+    from xlgl.ledger import Ledger
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Only(StrEnum):
+    overdue = "overdue"
+    at_risk = "at-risk"
+
+
+class StatusChoice(StrEnum):
+    met = "met"
+    overdue = "overdue"
+    at_risk = "at_risk"
+    no_data = "no_data"
+    on_track = "on_track"
+
+
+app = typer.Typer(
+    name="xlgl",
+    help="锡林郭勒盟政府工作报告目标台账：登记实绩、计算完成率、列出逾期与预警目标。",
+    epilog="退出码：0 成功；1 overdue --exit-code 列出了目标；2 用法或输入错误；4 台账无法使用。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# --- options declared once ------------------------------------------------------------------------
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="按哪一天计算（默认今天），如 2024-09-30。"),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="输出格式：table（默认）、json 或 csv。"),
+]
+SectionOption = Annotated[
+    str | None,
+    typer.Option("--section", "-s", help="只看某一部分：主要预期目标、（一）…（七）或 1…7、三。"),
+]
+KindOption = Annotated[
+    str | None,
+    typer.Option("--kind", "-k", help="只看某类：level、flow、growth、share、milestone。"),
+]
+OwnerOption = Annotated[str | None, typer.Option("--owner", "-o", help="只看某牵头单位的目标。")]
+SearchOption = Annotated[
+    str | None, typer.Option("--search", "-q", help="在指标名、id 和报告原文中查找。")
+]
+TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="台账文件。默认取 $XLGL_DB，否则用户数据目录下的 xlgl/ledger.db（首次使用时自动建立）。",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", help="显示版本并退出。", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        typer.echo(f"xlgl {__version__}")
+        raise typer.Exit()
+    ctx.obj = db
+
+
+def open_ledger(ctx: typer.Context, *, create: bool = False) -> Ledger:
+    """The ledger named by --db, else $XLGL_DB, else the per-user default, created and seeded
+    from the packaged seed on first use (with one line on stderr saying where)."""
+    from xlgl.ledger import Ledger, default_ledger_path
+
+    given = ctx.obj or (Path(os.environ["XLGL_DB"]) if os.environ.get("XLGL_DB") else None)
+    if given is not None:
+        return Ledger.open(given, create=create)
+    path = default_ledger_path()
+    ledger = Ledger.open(path, create=True)
+    if not ledger.is_seeded():
+        from xlgl.seed import default_seed_path, load_seed
+
+        added, _ = ledger.load_seed(load_seed(default_seed_path()))
+        typer.echo(f"xlgl: 已新建台账 {path}，载入 {added} 个目标", err=True)
+    return ledger
+
+
+def as_of_date(text: str | None) -> date:
+    from xlgl.dates import parse_date
+
+    return parse_date(text) if text else date.today()
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    seed: Annotated[
+        Path | None,
+        typer.Option(
+            "--seed",
+            metavar="FILE",
+            help="种子文件（TOML 或 JSON）；默认随 xlgl 发布的 2024 年目标清单。",
+        ),
+    ] = None,
+) -> None:
+    """建立台账或用种子文件刷新目标。可重复运行：不改动已登记的实绩，也不改动 assign 的设置。"""
+    from xlgl.seed import default_seed_path, load_seed
+
+    loaded = load_seed(seed or default_seed_path())
+    with open_ledger(ctx, create=True) as ledger:
+        added, changed = ledger.load_seed(loaded)
+        total = len(ledger.targets())
+    typer.echo(
+        f"台账 {ledger.path}：{loaded.report.get('title', '')} 共 {total} 个目标"
+        f"（新增 {added}，更新 {changed}）"
+    )
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    section: SectionOption = None,
+    kind: KindOption = None,
+    owner: OwnerOption = None,
+    search: SearchOption = None,
+    only_status: Annotated[
+        list[StatusChoice] | None,
+        typer.Option(
+            "--status", help="只看某状态，可重复：met、overdue、at_risk、no_data、on_track。"
+        ),
+    ] = None,
+) -> None:
+    """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        rows = ledger.status(
+            day,
+            section=section,
+            kind=kind,
+            owner=owner,
+            search=search,
+            statuses=[s.value for s in only_status] if only_status else None,
+        )
+    show_status(rows, day, fmt, title="目标进度")
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    only: Annotated[
+        Only | None, typer.Option("--only", help="只列 overdue（逾期）或 at-risk（预警）。")
+    ] = None,
+    section: SectionOption = None,
+    owner: OwnerOption = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
+    ] = False,
+) -> None:
+    """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
+    from xlgl.progress import AT_RISK, OVERDUE, severity
+
+    wanted = {None: (OVERDUE, AT_RISK), Only.overdue: (OVERDUE,), Only.at_risk: (AT_RISK,)}[only]
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
+    rows.sort(key=severity)
+    show_status(rows, day, fmt, title="逾期与预警")
+    if exit_code and rows:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def show_status(rows: list, day: date, fmt: OutputFormat, *, title: str) -> None:
+    from xlgl import render
+
+    if fmt is OutputFormat.table:
+        render.print_status_table(rows, day, title=title)
+    elif fmt is OutputFormat.json:
+        render.write_json(render.status_dict(row) for row in rows)
+    else:
+        render.write_csv((render.status_dict(row) for row in rows), render.STATUS_FIELDS)
+
+
+@app.command()
+def record(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。", show_default=False),
+    ] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            help="实绩，按报告的写法：1.07亿吨、12000万吨、95%；不带单位即目标的单位。",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="数据来源，如 盟统计局6月月报。")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="备注。")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="录入人（默认当前登录名）。")] = None,
+    add: Annotated[
+        bool, typer.Option("--add", help="VALUE 是增量（只用于累计类 flow 目标），记为新的累计数。")
+    ] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            metavar="CSV",
+            help="批量导入 CSV（列 target,value,as_of，可选 unit,source,note,by）；有任何错行则整份不导入。",
+        ),
+    ] = None,
+) -> None:
+    """登记一个目标的实绩（截至某日的累计数或当前水平），或用 --file 批量导入。记录只增不改。"""
+    from xlgl.errors import InputError
+
+    if file is not None:
+        if target or value or add:
+            raise InputError("--file 与 TARGET VALUE、--add 不能同时使用")
+        import_file(ctx, file, by)
+        return
+    if not target or not value:
+        raise InputError(
+            "需要 TARGET 和 VALUE，例如：xlgl record 煤炭产量 1.07亿吨 --as-of 2024-09-30"
+        )
+
+    from xlgl.ledger import NewRecord
+    from xlgl.units import UnitError, format_value, to_stored, to_target_unit
+
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        found = ledger.find_target(target)
+        if add and found.kind != "flow":
+            raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
+        try:
+            amount = to_target_unit(value, found.unit, allow_negative=found.kind == "growth" or add)
+        except UnitError as error:
+            raise InputError(f"{found.id}（{found.indicator}）：{error}") from None
+        saved = ledger.add_record(
+            NewRecord(found.id, to_stored(amount), day, by, source, note), increment=add
+        )
+        row = ledger.status(day, search=found.id)[0]
+    from xlgl.progress import STATUS_LABELS
+    from xlgl.render import percent
+
+    typer.echo(
+        f"已记录 #{saved.id}：{found.id} {found.indicator} = {format_value(saved.value, found.unit)}"
+        f"（截至 {day.isoformat()}）；完成率 {percent(row.completion)}，状态 {STATUS_LABELS[row.status]}"
+    )
+
+
+def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
+    from xlgl.importer import ActualsFile, TargetIndex
+
+    with open_ledger(ctx) as ledger:
+        source = ActualsFile(path, TargetIndex(ledger.targets()), default_by=by)
+        count = ledger.add_records(source.rows())
+    typer.echo(f"已从 {path} 导入 {count} 条记录")
+
+
+@app.command()
+def targets(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    section: SectionOption = None,
+    kind: KindOption = None,
+    owner: OwnerOption = None,
+    search: SearchOption = None,
+) -> None:
+    """列出目标清单，按章节分组。"""
+    from xlgl import render
+
+    with open_ledger(ctx) as ledger:
+        found = ledger.targets(section=section, kind=kind, owner=owner, search=search)
+    if fmt is OutputFormat.table:
+        render.print_targets_table(found)
+    elif fmt is OutputFormat.json:
+        render.write_json(render.target_dict(t) for t in found)
+    else:
+        render.write_csv((render.target_dict(t) for t in found), render.TARGET_FIELDS)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target: TargetArgument,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """一个目标的定义、报告原文、当前进度和全部记录。"""
+    from xlgl import render
+
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        found = ledger.find_target(target)
+        row = ledger.status(day, search=found.id)[0]
+        places = ledger.target_places(found.id)
+        records = ledger.records(found.id)
+    if fmt is OutputFormat.table:
+        render.print_target_detail(row, places, records)
+    elif fmt is OutputFormat.json:
+        data = render.status_dict(row) | {
+            "quote": found.quote,
+            "offset": found.offset,
+            "places": places,
+            "records": [render.record_dict(r) for r in records],
+        }
+        render.write_json([data])
+    else:
+        render.write_csv([render.status_dict(row)], render.STATUS_FIELDS)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """全部记录（含作废记录），按录入先后。"""
+    from xlgl import render
+
+    with open_ledger(ctx) as ledger:
+        target_id = ledger.find_target(target).id if target else None
+        records = ledger.records(target_id)
+    if fmt is OutputFormat.table:
+        render.print_records_table(records)
+    elif fmt is OutputFormat.json:
+        render.write_json(render.record_dict(r) for r in records)
+    else:
+        render.write_csv((render.record_dict(r) for r in records), render.RECORD_FIELDS)
+
+
+@app.command()
+def void(
+    ctx: typer.Context,
+    record_id: Annotated[
+        int, typer.Argument(metavar="RECORD_ID", help="要作废的记录编号（history 中的 #）。")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="作废原因（必填）。")],
+    by: Annotated[str | None, typer.Option("--by", help="操作人（默认当前登录名）。")] = None,
+) -> None:
+    """作废一条记录：写入一条注明原因的作废记录，原记录保留在历史中。"""
+    from xlgl.errors import InputError
+
+    if not reason.strip():
+        raise InputError("--reason 不能为空")
+    with open_ledger(ctx) as ledger:
+        voiding = ledger.void(record_id, reason.strip(), by)
+    typer.echo(f"已作废 #{record_id}（作废记录 #{voiding.id}：{reason.strip()}）")
+
+
+@app.command()
+def assign(
+    ctx: typer.Context,
+    target: TargetArgument,
+    owner: Annotated[str | None, typer.Option("--owner", help="牵头单位。")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="新的时限。")] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance", help="此目标“左右/稳定在”的容差，如 0.03 表示 3%。", min=0, max=1
+        ),
+    ] = None,
+) -> None:
+    """指定目标的牵头单位、时限或容差。"""
+    from xlgl.dates import parse_date
+    from xlgl.errors import InputError
+
+    if owner is None and due is None and tolerance is None:
+        raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
+    due_date = parse_date(due) if due else None
+    with open_ledger(ctx) as ledger:
+        found = ledger.find_target(target)
+        if due_date and due_date < found.start:
+            raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
+        ledger.assign(found.id, owner=owner, due=due_date, tolerance=tolerance)
+    changes = [
+        f"牵头单位 {owner}" if owner else "",
+        f"时限 {due_date}" if due_date else "",
+        f"容差 {tolerance:g}" if tolerance is not None else "",
+    ]
+    typer.echo(f"{found.id}（{found.indicator}）：" + "，".join(c for c in changes if c))
+
+
+@app.command()
+def settings(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="设置项名称。")] = None,
+    value: Annotated[float | None, typer.Argument(help="新值。")] = None,
+) -> None:
+    """查看或修改台账的判定阈值（落后阈值、临期天数、久未报送天数、容差）。"""
+    from xlgl.errors import InputError
+
+    with open_ledger(ctx) as ledger:
+        if name is not None:
+            if value is None:
+                raise InputError(f"请给出 {name} 的新值")
+            if value < 0:
+                raise InputError("设置值不能为负数")
+            ledger.set_setting(name, value)
+        current = ledger.settings()
+    for key, current_value in vars(current).items():
+        typer.echo(f"{key} = {current_value:g}")
+
+
+# --- the boundary: exceptions become one plain line and an exit code -----------------------------
+
+
+def main() -> None:
+    try:
+        app()
+    except XlglError as error:
+        _fail(str(error), error.exit_code)
+    except sqlite3.Error as error:
+        _fail(f"台账无法使用：{error}", EXIT_LEDGER)
+    except KeyboardInterrupt:
+        _fail("已中断", 130)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as error:  # a bug: say so in one line; XLGL_DEBUG=1 shows the traceback
+        if os.environ.get("XLGL_DEBUG"):
+            raise
+        _fail(
+            f"内部错误（{type(error).__name__}: {error}）；设 XLGL_DEBUG=1 可看详情", EXIT_INTERNAL
+        )
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stdout.flush()
+    print(f"xlgl: 错误：{message}", file=sys.stderr)
+    sys.exit(code)

@@ -1,0 +1,353 @@
+"""Rendering: every view is a list of rows, rendered as a rich table, one JSON document, or CSV.
+
+The dict forms (`target_dict`, `status_dict`, `record_dict`) are the JSON and CSV contract of
+DESIGN.md; tables show the same rows for people. rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import IO, Any
+
+from xlgl.ledger import Record
+from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation, Target
+from xlgl.units import format_number, format_value
+
+STATUS_STYLES = {
+    "met": "green",
+    "on_track": "green",
+    "at_risk": "yellow",
+    "overdue": "bold red",
+    "no_data": "bright_black",
+}
+
+COMPARATOR_WORDS = {
+    "at_least": "{}以上",
+    "at_most": "{}以内",
+    "approx": "{}左右",
+    "reach": "{}",
+    "stable": "稳定在{}",
+}
+
+TARGET_FIELDS = [
+    "id",
+    "year",
+    "section",
+    "topic",
+    "indicator",
+    "kind",
+    "comparator",
+    "value",
+    "value_hi",
+    "unit",
+    "direction",
+    "baseline",
+    "start",
+    "due",
+    "quote",
+    "offset",
+    "owner",
+]
+STATUS_FIELDS = [
+    "id",
+    "section",
+    "indicator",
+    "kind",
+    "comparator",
+    "value",
+    "value_hi",
+    "unit",
+    "direction",
+    "baseline",
+    "start",
+    "due",
+    "owner",
+    "latest",
+    "latest_as_of",
+    "completion",
+    "time_progress",
+    "expected",
+    "status",
+    "reasons",
+]
+RECORD_FIELDS = [
+    "id",
+    "uuid",
+    "target",
+    "value",
+    "unit",
+    "as_of",
+    "recorded_at",
+    "by",
+    "source",
+    "note",
+    "voids",
+    "voided",
+]
+
+FRACTION_DIGITS = 4  # completion 0.7643 — enough for a tenth of a percentage point
+
+
+# --- the contract: rows as dicts -----------------------------------------------------------------
+
+
+def target_dict(target: Target) -> dict[str, Any]:
+    return {name: _plain(getattr(target, name)) for name in TARGET_FIELDS}
+
+
+def status_dict(row: Evaluation) -> dict[str, Any]:
+    data = target_dict(row.target)
+    data.update(
+        latest=row.latest,
+        latest_as_of=_plain(row.latest_as_of),
+        completion=_fraction(row.completion),
+        time_progress=_fraction(row.time_progress),
+        expected=_fraction(row.expected),
+        status=row.status,
+        reasons=[reason.text for reason in row.reasons],
+    )
+    return {name: data[name] for name in STATUS_FIELDS}
+
+
+def record_dict(record: Record) -> dict[str, Any]:
+    return {name: _plain(getattr(record, name)) for name in RECORD_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _fraction(value: float | None) -> float | None:
+    return None if value is None else round(value, FRACTION_DIGITS)
+
+
+# --- machine formats -----------------------------------------------------------------------------
+
+
+def write_json(rows: Iterable[dict[str, Any]], out: IO[str] | None = None) -> None:
+    out = out or sys.stdout
+    out.write("[")
+    for number, row in enumerate(rows):
+        out.write(",\n " if number else "\n ")
+        out.write(json.dumps(row, ensure_ascii=False, allow_nan=False))
+    out.write("\n]\n")
+
+
+def write_csv(
+    rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str] | None = None
+) -> None:
+    writer = csv.writer(out or sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([csv_cell(row[name]) for name in fields])
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text that begins like a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = "；".join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# --- words people read ---------------------------------------------------------------------------
+
+
+def target_text(target: Target) -> str:
+    """The target as the report words it: 1.4亿吨左右, 2000万千瓦以上, 5%以内, 1—2家."""
+    if target.comparator == "range" and target.value_hi is not None:
+        return f"{format_number(target.value)}—{format_value(target.value_hi, target.unit)}"
+    pattern = COMPARATOR_WORDS.get(target.comparator, "{}")
+    return pattern.format(format_value(target.value, target.unit))
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def summary_line(rows: Sequence[Evaluation], as_of: date) -> str:
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row.status] += 1
+    parts = " · ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES)
+    return f"截至 {as_of.isoformat()}，共 {len(rows)} 个目标：{parts}"
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def console(stderr: bool = False):
+    """A rich console: colour only on a terminal (and never with NO_COLOR); no wrapping in pipes."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    is_terminal = stream.isatty()
+    width = None if is_terminal or os.environ.get("COLUMNS") else 1000
+    return Console(file=stream, width=width, highlight=False, soft_wrap=not is_terminal)
+
+
+def completion_bar(value: float | None, width: int = 10):
+    from rich.text import Text
+
+    if value is None:
+        return Text("—", style="bright_black")
+    filled = max(0.0, min(1.0, value)) * width
+    whole = int(filled)
+    eighths = " ▏▎▍▌▋▊▉"[int((filled - whole) * 8)]
+    bar = "█" * whole + (eighths if whole < width else "")
+    return Text(f"{bar:<{width}} {percent(value):>6}")
+
+
+def status_text(status: str):
+    from rich.text import Text
+
+    return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
+
+
+def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = "目标进度") -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"{title}（截至 {as_of.isoformat()}）", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("章节", no_wrap=True)
+    table.add_column("指标")
+    table.add_column("目标", justify="right", no_wrap=True)
+    table.add_column("最新", justify="right", no_wrap=True)
+    table.add_column("截至", no_wrap=True)
+    table.add_column("完成率", no_wrap=True)
+    table.add_column("时间进度", justify="right", no_wrap=True)
+    table.add_column("应完成", justify="right", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("原因")
+    for row in rows:
+        target = row.target
+        table.add_row(
+            target.id,
+            target.section,
+            target.indicator,
+            target_text(target),
+            format_value(row.latest, target.unit) if row.latest is not None else "—",
+            row.latest_as_of.isoformat() if row.latest_as_of else "",
+            completion_bar(row.completion),
+            percent(row.time_progress),
+            percent(row.expected),
+            status_text(row.status),
+            "；".join(reason.text for reason in row.reasons),
+        )
+    out.print(table)
+    out.print(summary_line(rows, as_of))
+
+
+def print_targets_table(targets: Sequence[Target]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    sections: dict[str, list[Target]] = {}
+    for target in targets:
+        sections.setdefault(target.section, []).append(target)
+    for section, members in sections.items():
+        table = Table(
+            title=f"{section}（{len(members)} 个目标）",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("指标")
+        table.add_column("目标", justify="right", no_wrap=True)
+        table.add_column("类型", no_wrap=True)
+        table.add_column("时限", no_wrap=True)
+        table.add_column("牵头单位")
+        for target in members:
+            table.add_row(
+                target.id,
+                target.indicator,
+                target_text(target),
+                target.kind,
+                target.due.isoformat(),
+                target.owner or "",
+            )
+        out.print(table)
+    out.print(f"共 {len(targets)} 个目标，{len(sections)} 个章节")
+
+
+def print_records_table(records: Sequence[Record], *, title: str = "记录") -> None:
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("#", "目标", "数值", "截至", "录入时间 (UTC)", "录入人", "来源", "备注"):
+        table.add_column(name, no_wrap=name not in ("来源", "备注"))
+    for record in records:
+        if record.voids is not None:
+            value = f"作废 #{record.voids}"
+            style = "bright_black"
+        else:
+            value = format_value(record.value, record.unit)
+            style = "strike bright_black" if record.voided else ""
+        table.add_row(
+            str(record.id),
+            record.target,
+            value,
+            record.as_of.isoformat(),
+            record.recorded_at[:19].replace("T", " "),
+            record.by or "",
+            record.source or "",
+            record.note or "",
+            style=style,
+        )
+    out.print(table)
+    voided = sum(1 for r in records if r.voided)
+    out.print(f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
+
+
+def print_target_detail(
+    row: Evaluation, places: Sequence[dict[str, Any]], records: Sequence[Record]
+) -> None:
+    from rich.table import Table
+
+    out = console()
+    target = row.target
+    out.print(f"[bold cyan]{target.id}[/]  [bold]{target.indicator}[/]  {target_text(target)}")
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bright_black", no_wrap=True)
+    facts.add_column()
+    facts.add_row("章节", f"{target.section} {target.topic}")
+    facts.add_row("类型", f"{target.kind} / {target.comparator} / {target.direction}")
+    facts.add_row("期间", f"{target.start.isoformat()} 至 {target.due.isoformat()}")
+    if target.baseline is not None:
+        facts.add_row("2023年基数", format_value(target.baseline, target.unit))
+    facts.add_row("牵头单位", target.owner or "（未指定）")
+    for place in places:
+        facts.add_row("报告原文", f"{place['section']} 第{place['offset']}字：“{place['quote']}”")
+    facts.add_row("最新", format_value(row.latest, target.unit) if row.latest is not None else "—")
+    facts.add_row(
+        "进度",
+        f"完成率 {percent(row.completion)} · 时间进度 {percent(row.time_progress)} · "
+        f"应完成 {percent(row.expected)}",
+    )
+    facts.add_row("状态", status_text(row.status))
+    for reason in row.reasons:
+        facts.add_row("", reason.text)
+    out.print(facts)
+    if records:
+        print_records_table(records, title=f"{target.indicator} 的记录")
+    else:
+        out.print("尚无记录")
