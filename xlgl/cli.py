@@ -13,9 +13,10 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from xlgl import __version__
 from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
@@ -43,8 +44,21 @@ class StatusChoice(StrEnum):
     on_track = "on_track"
 
 
+class XlglGroup(TyperGroup):
+    """Turns the core's errors into one plain line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except XlglError as error:
+            fail(str(error), error.exit_code)
+        except sqlite3.Error as error:
+            fail(f"台账无法使用：{error}", EXIT_LEDGER)
+
+
 app = typer.Typer(
     name="xlgl",
+    cls=XlglGroup,
     help="锡林郭勒盟政府工作报告目标台账：登记实绩、计算完成率、列出逾期与预警目标。",
     epilog="退出码：0 成功；1 overdue --exit-code 列出了目标；2 用法或输入错误；4 台账无法使用。",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -105,17 +119,35 @@ def open_ledger(ctx: typer.Context, *, create: bool = False) -> Ledger:
     from the packaged seed on first use (with one line on stderr saying where)."""
     from xlgl.ledger import Ledger, default_ledger_path
 
+    timeout = lock_timeout()
     given = ctx.obj or (Path(os.environ["XLGL_DB"]) if os.environ.get("XLGL_DB") else None)
     if given is not None:
-        return Ledger.open(given, create=create)
+        return Ledger.open(given, create=create, timeout=timeout)
     path = default_ledger_path()
-    ledger = Ledger.open(path, create=True)
+    ledger = Ledger.open(path, create=True, timeout=timeout)
     if not ledger.is_seeded():
         from xlgl.seed import default_seed_path, load_seed
 
         added, _ = ledger.load_seed(load_seed(default_seed_path()))
         typer.echo(f"xlgl: 已新建台账 {path}，载入 {added} 个目标", err=True)
     return ledger
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's write lock: $XLGL_TIMEOUT, else the default (30)."""
+    from xlgl.errors import InputError
+    from xlgl.ledger import DEFAULT_TIMEOUT
+
+    text = os.environ.get("XLGL_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86400:
+        raise InputError(f"环境变量 XLGL_TIMEOUT=“{text}”不是有效的秒数（如 30）")
+    return seconds
 
 
 def as_of_date(text: str | None) -> date:
@@ -450,24 +482,23 @@ def settings(
 def main() -> None:
     try:
         app()
-    except XlglError as error:
-        _fail(str(error), error.exit_code)
-    except sqlite3.Error as error:
-        _fail(f"台账无法使用：{error}", EXIT_LEDGER)
     except KeyboardInterrupt:
-        _fail("已中断", 130)
-    except BrokenPipeError:
+        print("xlgl: 已中断", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:  # `xlgl status | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except Exception as error:  # a bug: say so in one line; XLGL_DEBUG=1 shows the traceback
         if os.environ.get("XLGL_DEBUG"):
             raise
-        _fail(
-            f"内部错误（{type(error).__name__}: {error}）；设 XLGL_DEBUG=1 可看详情", EXIT_INTERNAL
+        print(
+            f"xlgl: 内部错误（{type(error).__name__}: {error}）；设 XLGL_DEBUG=1 可看详情",
+            file=sys.stderr,
         )
+        sys.exit(EXIT_INTERNAL)
 
 
-def _fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     sys.stdout.flush()
-    print(f"xlgl: 错误：{message}", file=sys.stderr)
-    sys.exit(code)
+    typer.echo(f"xlgl: 错误：{message}", err=True)
+    raise typer.Exit(code)

@@ -315,7 +315,8 @@ class Ledger:
                 db["targets"].insert_all(added)
             if changed:
                 # Only the seed's own columns: owner, due_override and tolerance stay as assigned.
-                db["targets"].upsert_all(changed, pk="id")
+                assignments = ", ".join(f"{_q(c)} = :{c}" for c in columns[1:])
+                self.conn.executemany(f"UPDATE targets SET {assignments} WHERE id = :id", changed)
             report = seed.report
             db["report"].upsert(
                 {
