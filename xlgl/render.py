@@ -15,7 +15,7 @@ from datetime import date
 from typing import IO, Any
 
 from xlgl.ledger import Record
-from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation, Target
+from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation, Target, summarize
 from xlgl.units import format_number, format_value
 
 STATUS_STYLES = {
@@ -178,10 +178,15 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def short_date(day: date | None, as_of: date) -> str:
+    """09-30 within the as-of year, the full date otherwise."""
+    if day is None:
+        return ""
+    return day.isoformat()[5:] if day.year == as_of.year else day.isoformat()
+
+
 def summary_line(rows: Sequence[Evaluation], as_of: date) -> str:
-    counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row.status] += 1
+    counts = summarize(rows)
     parts = " · ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES)
     return f"截至 {as_of.isoformat()}，共 {len(rows)} 个目标：{parts}"
 
@@ -225,7 +230,7 @@ def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = 
     table = Table(title=f"{title}（截至 {as_of.isoformat()}）", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("章节", no_wrap=True)
-    table.add_column("指标")
+    table.add_column("指标", overflow="fold", min_width=8, ratio=1)
     table.add_column("目标", justify="right", no_wrap=True)
     table.add_column("最新", justify="right", no_wrap=True)
     table.add_column("截至", no_wrap=True)
@@ -233,7 +238,7 @@ def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = 
     table.add_column("时间进度", justify="right", no_wrap=True)
     table.add_column("应完成", justify="right", no_wrap=True)
     table.add_column("状态", no_wrap=True)
-    table.add_column("原因")
+    table.add_column("原因", overflow="fold", min_width=10, ratio=2)
     for row in rows:
         target = row.target
         table.add_row(
@@ -242,15 +247,20 @@ def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = 
             target.indicator,
             target_text(target),
             format_value(row.latest, target.unit) if row.latest is not None else "—",
-            row.latest_as_of.isoformat() if row.latest_as_of else "",
+            short_date(row.latest_as_of, as_of),
             completion_bar(row.completion),
             percent(row.time_progress),
             percent(row.expected),
             status_text(row.status),
-            "；".join(reason.text for reason in row.reasons),
+            reasons_cell(row),
         )
     out.print(table)
     out.print(summary_line(rows, as_of))
+
+
+def reasons_cell(row: Evaluation) -> str:
+    """One reason a line."""
+    return "\n".join(reason.text for reason in row.reasons)
 
 
 def print_targets_table(targets: Sequence[Target]) -> None:
@@ -269,7 +279,7 @@ def print_targets_table(targets: Sequence[Target]) -> None:
             pad_edge=False,
         )
         table.add_column("id", style="cyan", no_wrap=True)
-        table.add_column("指标")
+        table.add_column("指标", overflow="fold")
         table.add_column("目标", justify="right", no_wrap=True)
         table.add_column("类型", no_wrap=True)
         table.add_column("时限", no_wrap=True)
