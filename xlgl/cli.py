@@ -476,6 +476,115 @@ def settings(
         typer.echo(f"{key} = {current_value:g}")
 
 
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    markdown = "markdown"
+
+
+OutputFileOption = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="写入的文件。")
+]
+# -o is the output file here, so these two commands take the owner filter by its long name only.
+OwnerLongOption = Annotated[str | None, typer.Option("--owner", help="只看某牵头单位的目标。")]
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="标题（默认“2024年政府工作报告目标任务推进情况督查通报”）。"),
+]
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: OutputFileOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="文件格式：xlsx（WPS、Excel 可打开）。")
+    ] = ExportFormat.xlsx,
+    as_of: AsOfOption = None,
+    section: SectionOption = None,
+    kind: KindOption = None,
+    owner: OwnerLongOption = None,
+    search: SearchOption = None,
+    title: TitleOption = None,
+) -> None:
+    """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录。"""
+    from xlgl.errors import InputError
+
+    if output is None:
+        raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        rows = ledger.status(day, section=section, kind=kind, owner=owner, search=search)
+        wanted = {row.target.id for row in rows}
+        records = [r for r in ledger.records(until=day) if r.target in wanted]
+    from xlgl.workbook import write_workbook
+
+    with _writing(output):
+        write_workbook(output, rows, records, day, title=title)
+    typer.echo(
+        f"已导出 {output}：{len(rows)} 个目标、{len(records)} 条记录（截至 {day.isoformat()}）"
+    )
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="html（单个网页文件，可打印、可在手机上看）或 markdown。"
+        ),
+    ] = ReportFormat.html,
+    output: OutputFileOption = None,
+    as_of: AsOfOption = None,
+    section: SectionOption = None,
+    owner: OwnerLongOption = None,
+    title: TitleOption = None,
+) -> None:
+    """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、全部目标表。
+    markdown 不给 -o 时输出到屏幕。"""
+    from xlgl import bulletin
+    from xlgl.errors import InputError
+
+    if output is None and fmt is ReportFormat.html:
+        raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        rows = ledger.status(day, section=section, owner=owner)
+    value = bulletin.build(rows, day, title)
+    if fmt is ReportFormat.html:
+        from datetime import datetime
+
+        text = bulletin.to_html(value, generated=datetime.now().strftime("%Y-%m-%d %H:%M"))
+    else:
+        text = bulletin.to_markdown(value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with _writing(output):
+        bulletin.save(output, text)
+    typer.echo(f"已生成 {output}：{bulletin.headline(value)}")
+
+
+def _writing(path: Path):
+    """A context that turns a file that cannot be written into one plain line (exit 2)."""
+    from contextlib import contextmanager
+
+    from xlgl.errors import InputError
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except OSError as error:
+            raise InputError(f"无法写入 {path}：{error.strerror or error}") from None
+
+    return guard()
+
+
 # --- the boundary: exceptions become one plain line and an exit code -----------------------------
 
 

@@ -357,6 +357,13 @@ def print_target_detail(
     for reason in row.reasons:
         facts.add_row("", reason.text)
     out.print(facts)
+    actuals = [r.as_actual() for r in records if r.voids is None and r.value is not None]
+    if actuals:
+        from xlgl.chart import print_chart
+
+        out.print()
+        print_chart(out, target, actuals, row.as_of)
+        out.print()
     if records:
         print_records_table(records, title=f"{target.indicator} 的记录")
     else:

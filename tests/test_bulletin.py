@@ -1,0 +1,328 @@
+"""The bulletin (督查通报): the value, its Markdown and HTML renderings, and the HTML in a real browser.
+
+The browser test opens the page in headless Debian chromium. It skips where no chromium is
+installed, except in CI (the CI variable set), where a missing browser is a failure.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from xlgl import bulletin
+from xlgl.progress import Actual, Target, evaluate
+from xlgl.render import percent
+
+AS_OF = "2024-09-30"
+FIGURES = [
+    ("coal-output", "0.8亿吨", "2024-07-31"),
+    ("coal-output", "1.07亿吨", "2024-09-30"),
+    ("project-investment", "120", "2024-05-31"),
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def recorded(xlgl):
+    for target, value, as_of in FIGURES:
+        result = xlgl("record", target, value, "--as-of", as_of)
+        assert result.exit_code == 0, result.output
+    return xlgl
+
+
+def status_json(xlgl):
+    result = xlgl("status", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def counts_of(rows):
+    return {s: sum(1 for r in rows if r["status"] == s) for s in bulletin.DISPLAY_ORDER}
+
+
+# --- the value -----------------------------------------------------------------------------------
+
+
+def target(id, section, value=100.0, kind="flow", due=date(2024, 12, 31), **extra):
+    return Target(
+        id=id,
+        indicator=f"指标{id}",
+        kind=kind,
+        comparator="at_least",
+        value=value,
+        unit="个",
+        section=section,
+        due=due,
+        **extra,
+    )
+
+
+def test_build_counts_parts_and_alerts():
+    day = date(2024, 9, 30)
+    rows = [
+        evaluate(target("a", "（一）"), Actual(150, day), day),  # met, completion 1.5
+        evaluate(target("b", "（一）"), Actual(10, day), day),  # at risk: far behind
+        evaluate(target("c", "（二）", due=date(2024, 4, 15)), None, day),  # overdue
+        evaluate(target("d", "（一）"), None, day),  # no data
+    ]
+    b = bulletin.build(rows, day, "测试通报")
+    assert b.title == "测试通报"
+    assert b.total == 4
+    assert b.counts == {"met": 1, "overdue": 1, "at_risk": 1, "no_data": 1, "on_track": 0}
+    assert b.reported == 2
+    assert b.completion == pytest.approx((1.0 + 0.1) / 2)  # capped at 100%, reported only
+    assert [p.section for p in b.parts] == ["（一）", "（二）"]
+    first = b.parts[0]
+    assert (first.total, first.reported, first.counts["met"]) == (3, 2, 1)
+    assert b.parts[1].completion is None
+    assert [a.id for a in b.alerts] == ["c", "b"]  # overdue first
+    assert [line.id for line in b.lines] == ["a", "b", "d", "c"]  # grouped by section
+    assert bulletin.headline(b).startswith("截至2024年9月30日，共4个目标：逾期1个、预警1个")
+
+
+def test_html_escapes_text_and_needs_no_network():
+    day = date(2024, 9, 30)
+    row = evaluate(
+        Target(
+            id="x",
+            indicator="<script>alert(1)</script>",
+            kind="flow",
+            comparator="reach",
+            value=1,
+            unit="个",
+            section="A & B",
+        ),
+        None,
+        day,
+    )
+    page = bulletin.to_html(bulletin.build([row], day))
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "A &amp; B" in page
+    # self-contained: nothing fetched from anywhere
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "@import" not in page and "url(" not in page
+    assert "@media print" in page and "size: A4" in page
+    assert 'name="viewport"' in page
+
+
+def test_markdown_escapes_table_cells():
+    day = date(2024, 9, 30)
+    row = evaluate(
+        Target(id="x", indicator="甲|乙", kind="flow", comparator="reach", value=1, unit="个"),
+        None,
+        day,
+    )
+    text = bulletin.to_markdown(bulletin.build([row], day))
+    assert "甲\\|乙" in text
+
+
+# --- Markdown through the CLI --------------------------------------------------------------------
+
+
+def test_markdown_counts_and_overdue_list(recorded):
+    result = recorded("report", "--format", "markdown", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    counts = counts_of(status_json(recorded))
+    assert counts["overdue"] == 1 and counts["at_risk"] >= 1
+    assert text.startswith("# 2024年政府工作报告目标任务推进情况督查通报")
+    assert "截至2024年9月30日，共10个目标：" in text
+    for status, label in (("overdue", "逾期"), ("at_risk", "预警"), ("no_data", "未报送")):
+        assert f"| {label} | {counts[status]} |" in text
+        assert f"{label}{counts[status]}个" in text
+    alerts = text.split("## 逾期与预警")[1].split("## 全部目标")[0]
+    assert f"（{counts['overdue'] + counts['at_risk']} 项）" in alerts
+    items = re.findall(r"^\d+\. \*\*【(.+?)】(.+?)\*\*（`(.+?)`", alerts, re.M)
+    assert items[0] == ("逾期", "盟级重点项目具备开复工条件", "key-projects-ready")
+    assert ("预警", "重点项目完成投资", "project-investment") in items
+    assert "逾期 168 天（未报送）" in alerts
+    assert "剩余月份需月均完成" in alerts
+    full = text.split("## 全部目标")[1]
+    assert "| （一） | 煤炭产量 | 1.4亿吨左右 | 1.07亿吨 | 2024-09-30 | 76.4% |" in full
+
+
+def test_markdown_to_a_file(recorded, tmp_path):
+    path = tmp_path / "通报.md"
+    result = recorded("report", "-f", "markdown", "-o", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "已生成" in result.output
+    assert path.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_html_needs_an_output_file(recorded):
+    result = recorded("report", "--as-of", AS_OF)
+    assert result.exit_code == 2
+    assert "-o" in result.output
+
+
+# --- HTML in a real browser ----------------------------------------------------------------------
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed, and CI must run the browser test (.ci/run)")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+def browse(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / f"chromium-profile-{len(list(tmp_path.glob('chromium-profile-*')))}"
+    command = [
+        chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+        page.resolve().as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def console_messages(stderr: str) -> list[str]:
+    """Chromium logs every console message (errors, failed loads, CSP) as a CONSOLE line."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+class _Texts(HTMLParser):
+    """The text of each element that has an id, as a browser would show it (style left out)."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "col", "source", "wbr"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None]] = []
+        self.texts: dict[str, list[str]] = {}
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        element_id = dict(attrs).get("id")
+        self.open.append((tag, element_id))
+        if element_id:
+            self.texts[element_id] = []
+        self.hidden += tag in ("style", "title", "script")
+
+    def handle_endtag(self, tag):
+        while self.open:
+            name, _ = self.open.pop()
+            self.hidden -= name in ("style", "title", "script")
+            if name == tag:
+                break
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        for _, element_id in self.open:
+            if element_id:
+                self.texts[element_id].append(data)
+
+
+def element(dom: str, element_id: str) -> str:
+    parser = _Texts()
+    parser.feed(dom)
+    assert element_id in parser.texts, f"no element #{element_id} in the rendered page"
+    return re.sub(r"\s+", " ", " ".join(parser.texts[element_id])).strip()
+
+
+def test_console_scan_sees_errors(tmp_path):
+    """The scan below is not vacuous: a page with a script error is caught."""
+    page = tmp_path / "canary.html"
+    page.write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><link rel="icon" href="data:,">'
+        "<script>console.error('canary'); notDefined();</script>",
+        encoding="utf-8",
+    )
+    messages = console_messages(browse(page, tmp_path, "--dump-dom").stderr)
+    assert any("canary" in m for m in messages)
+    assert any("notDefined" in m for m in messages)
+
+
+def test_html_report_in_a_browser(recorded, tmp_path):
+    chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = ARTIFACTS / "bulletin.html"
+    result = recorded("report", "--format", "html", "-o", str(page), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+
+    loaded = browse(page, tmp_path, "--dump-dom")
+    assert console_messages(loaded.stderr) == []
+    dom = loaded.stdout
+    assert "<svg" in dom
+
+    rows = status_json(recorded)
+    counts = counts_of(rows)
+    headline = element(dom, "headline")
+    assert "共10个目标" in headline
+    assert f"逾期{counts['overdue']}个" in headline and f"预警{counts['at_risk']}个" in headline
+    cards = element(dom, "counts")
+    assert f"{counts['overdue']} 逾期" in cards and f"{counts['no_data']} 未报送" in cards
+
+    coal = next(r for r in rows if r["id"] == "coal-output")
+    coal_row = element(dom, "t-coal-output")
+    for text in ("煤炭产量", "1.4亿吨左右", "1.07亿吨", "2024-09-30", percent(coal["completion"])):
+        assert text in coal_row
+
+    alerts = element(dom, "alerts")
+    assert "盟级重点项目具备开复工条件" in alerts and "逾期 168 天" in alerts
+    assert alerts.index("逾期 168 天") < alerts.index("重点项目完成投资")
+
+    for name, size in (("bulletin-desktop.png", "1280,1900"), ("bulletin-phone.png", "390,2400")):
+        shot = ARTIFACTS / name
+        shot.unlink(missing_ok=True)
+        browse(page, tmp_path, f"--screenshot={shot}", f"--window-size={size}")
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = ARTIFACTS / "bulletin-a4.pdf"
+    pdf.unlink(missing_ok=True)
+    browse(page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# --- the cron example ----------------------------------------------------------------------------
+
+
+def test_weekly_reports_example(recorded, ledger_path, tmp_path):
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "examples" / "weekly-reports.sh"
+    out = tmp_path / "reports"
+    env = os.environ | {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "XLGL_DB": str(ledger_path),
+        "XLGL_REPORT_DIR": str(out),
+        "XLGL_AS_OF": AS_OF,
+    }
+    env.pop("XLGL_MAIL_TO", None)
+    result = subprocess.run(["sh", str(script)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"台账-{AS_OF}.xlsx", f"通报-{AS_OF}.html", f"通报-{AS_OF}.md"]
+    assert result.stdout.split() == [str(out / name) for name in names]
+    assert "逾期1个" in (out / f"通报-{AS_OF}.md").read_text(encoding="utf-8")
+
+    env["XLGL_DB"] = str(tmp_path / "no-such-dir" / "ledger.db")
+    failed = subprocess.run(["sh", str(script)], capture_output=True, text=True, env=env)
+    assert failed.returncode not in (0, 1)
+    assert failed.stderr.count("\n") <= 2
