@@ -17,6 +17,7 @@ from typing import Any
 
 from xlgl.errors import InputError
 from xlgl.progress import COMPARATORS, DIRECTIONS, KINDS
+from xlgl.units import unit_family
 
 DEFAULT_SEED_NAME = "targets-2024.toml"
 
@@ -109,6 +110,8 @@ def _check_target(entry: Any, report: dict[str, Any], report_text: str | None) -
     direction = entry.get("direction", "down" if entry["comparator"] == "at_most" else "up")
     if direction not in DIRECTIONS:
         raise ValueError("direction 须为 up 或 down")
+    if unit_family(str(entry["unit"])) is None:
+        raise ValueError(f"单位“{entry['unit']}”无法识别")
     value = _number(entry, "value")
     value_hi = _number(entry, "value_hi", optional=True)
     if entry["comparator"] == "range" and (value_hi is None or value_hi < value):
