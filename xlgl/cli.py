@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from xlgl import __version__
@@ -51,9 +52,36 @@ class XlglGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except XlglError as error:
-            fail(str(error), error.exit_code)
+            from xlgl.errors import message_lines
+
+            fail("\n".join(message_lines(error)), error.exit_code)
         except sqlite3.Error as error:
             fail(f"台账无法使用：{error}", EXIT_LEDGER)
+        except BrokenPipeError:  # `xlgl status | head`: the reader left early; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        """Usage errors as two plain lines (what is wrong; where the help is), exit 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except UsageError as error:
+            command = error.ctx.command_path if error.ctx else "xlgl"
+            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
+            typer.echo(f"用 {command} -h 查看用法", err=True)
+            sys.exit(error.exit_code)
+        except ClickException as error:
+            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("xlgl: 已中断", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 app = typer.Typer(
@@ -252,7 +280,7 @@ def show_status(rows: list, day: date, fmt: OutputFormat, *, title: str) -> None
         render.write_csv((render.status_dict(row) for row in rows), render.STATUS_FIELDS)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def record(
     ctx: typer.Context,
     target: Annotated[
@@ -585,6 +613,41 @@ def _writing(path: Path):
     return guard()
 
 
+@app.command("export-records")
+def export_records(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="写入的 JSON lines 文件；- 表示标准输出。")
+    ],
+) -> None:
+    """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
+    from xlgl.exchange import write_records
+
+    with open_ledger(ctx) as ledger:
+        count = write_records(ledger.export_records(), file)
+    if str(file) != "-":
+        typer.echo(f"已导出 {count} 条记录到 {file}")
+
+
+@app.command("import-records")
+def import_records(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="export-records 写出的 JSON lines 文件；- 表示标准输入。"
+        ),
+    ],
+) -> None:
+    """合并另一台账导出的记录：按 UUID 去重，重复导入同一文件不会多出记录；有任何错行则整份不导入。"""
+    from xlgl.exchange import read_records
+
+    errors: list[str] = []
+    with open_ledger(ctx) as ledger:
+        added, present = ledger.import_records(read_records(file, errors), errors)
+    typer.echo(f"已从 {file} 导入 {added} 条记录（{present} 条已在台账中，未重复导入）")
+
+
 # --- the boundary: exceptions become one plain line and an exit code -----------------------------
 
 
@@ -594,9 +657,6 @@ def main() -> None:
     except KeyboardInterrupt:
         print("xlgl: 已中断", file=sys.stderr)
         sys.exit(130)
-    except BrokenPipeError:  # `xlgl status | head`: the reader left; not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
     except Exception as error:  # a bug: say so in one line; XLGL_DEBUG=1 shows the traceback
         if os.environ.get("XLGL_DEBUG"):
             raise

@@ -23,3 +23,34 @@ class LedgerError(XlglError):
     """The ledger cannot be used: locked past the timeout, damaged, newer, read-only, missing."""
 
     exit_code = EXIT_LEDGER
+
+
+class RowErrors(InputError):
+    """A file rejected whole: a headline, then one line per bad row (its line number and reason)."""
+
+    def __init__(self, headline: str, rows: list[str], total: int | None = None):
+        total = len(rows) if total is None else total
+        self.lines = [headline, *rows]
+        if total > len(rows):
+            self.lines.append(f"……另有 {total - len(rows)} 行错误")
+        super().__init__("\n".join(self.lines))
+
+
+# C0 and C1 controls, and the separators str.splitlines() breaks at (\x85, \u2028, \u2029).
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(32), *range(0x7F, 0xA0)]} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+    10: "\\n",
+    13: "\\r",
+    9: "\\t",
+}
+
+
+def one_line(text: str) -> str:
+    """Text made safe for one line of a message: control characters shown as escapes."""
+    return text.translate(_CONTROL)
+
+
+def message_lines(error: XlglError) -> list[str]:
+    """What to print for an error: one line, or a RowErrors' headline and bad rows, one a line."""
+    return [one_line(line) for line in getattr(error, "lines", None) or [str(error)]]

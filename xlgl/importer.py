@@ -14,10 +14,12 @@ import codecs
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from xlgl.dates import parse_date
-from xlgl.errors import InputError, XlglError
+from xlgl.errors import InputError, RowErrors, XlglError, one_line
 from xlgl.ledger import NewRecord
 from xlgl.progress import Target
 from xlgl.units import UnitError, to_stored, to_target_unit
@@ -25,16 +27,23 @@ from xlgl.units import UnitError, to_stored, to_target_unit
 REQUIRED_COLUMNS = ("target", "value", "as_of")
 OPTIONAL_COLUMNS = ("unit", "source", "note", "by")
 MAX_LISTED_ERRORS = 50
-SNIFF_BYTES = 1 << 16
+BLOCK_BYTES = 1 << 18
 
 
-def detect_encoding(head: bytes) -> str:
-    """utf-8-sig when the start of the file reads as UTF-8 (BOM or not), else gb18030."""
-    if head.startswith(codecs.BOM_UTF8):
+def detect_encoding(handle: BinaryIO) -> str:
+    """utf-8-sig when the whole file reads as UTF-8 (BOM or not), else gb18030.
+
+    The file is read through once in blocks (bounded memory): a GB18030 file whose first
+    thousand rows happen to be ASCII must not be taken for UTF-8 and fail half-way."""
+    head = handle.read(len(codecs.BOM_UTF8))
+    if head == codecs.BOM_UTF8:
         return "utf-8-sig"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        decoder.decode(head, final=False)  # a character cut at the end of `head` is not an error
+        decoder.decode(head)
+        while block := handle.read(BLOCK_BYTES):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8-sig"
@@ -68,13 +77,21 @@ class ActualsFile:
     default_by: str | None = None
     errors: list[str] = field(default_factory=list)
     bad_rows: int = 0
+    _dates: dict[str, date] = field(default_factory=dict, repr=False)
+
+    def _date(self, text: str) -> date:
+        """parse_date, once per distinct text: a million rows carry a few dozen dates."""
+        found = self._dates.get(text)
+        if found is None:
+            found = self._dates[text] = parse_date(text)
+        return found
 
     def rows(self) -> Iterator[NewRecord]:
         """The file's figures, converted to their targets' units; raises InputError at the end
         (after every row has been read) if any row was bad."""
         try:
             with self.path.open("rb") as raw:
-                encoding = detect_encoding(raw.read(SNIFF_BYTES))
+                encoding = detect_encoding(raw)
             handle = self.path.open(encoding=encoding, newline="")
         except OSError as error:
             raise InputError(f"无法读取 {self.path}：{error.strerror}") from None
@@ -83,13 +100,15 @@ class ActualsFile:
             try:
                 header = [name.strip().lower() for name in next(reader, [])]
                 columns = self._columns(header)
+                first_line = reader.line_num + 1  # a quoted cell may span lines: name the first
                 for row in reader:
+                    line, first_line = first_line, reader.line_num + 1
                     if not any(cell.strip() for cell in row):
                         continue
                     try:
                         yield self._record(row, columns)
                     except XlglError as error:
-                        self._bad(reader.line_num, str(error))
+                        self._bad(line, str(error))
             except UnicodeDecodeError:
                 raise InputError(
                     f"{self.path} 第 {reader.line_num + 1} 行附近编码无法识别："
@@ -100,9 +119,11 @@ class ActualsFile:
                     f"{self.path} 第 {reader.line_num} 行 CSV 格式错误：{error}（未导入任何数据）"
                 ) from None
         if self.errors:
-            more = self.bad_rows - len(self.errors)
-            listed = "\n".join(self.errors) + (f"\n……另有 {more} 行错误" if more > 0 else "")
-            raise InputError(f"{self.path} 有 {self.bad_rows} 行错误，未导入任何数据：\n{listed}")
+            raise RowErrors(
+                f"{self.path} 有 {self.bad_rows} 行错误，未导入任何数据：",
+                self.errors,
+                self.bad_rows,
+            )
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -133,7 +154,7 @@ class ActualsFile:
         return NewRecord(
             target=target.id,
             value=to_stored(value),
-            as_of=parse_date(cell("as_of")),
+            as_of=self._date(cell("as_of")),
             by=cell("by") or self.default_by,
             source=cell("source") or None,
             note=cell("note") or None,
@@ -142,4 +163,4 @@ class ActualsFile:
     def _bad(self, line: int, reason: str) -> None:
         self.bad_rows += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(f"第 {line} 行：{reason}")
+            self.errors.append(f"第 {line} 行：{one_line(reason)}")

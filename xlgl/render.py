@@ -101,7 +101,12 @@ def target_dict(target: Target) -> dict[str, Any]:
 
 
 def status_dict(row: Evaluation) -> dict[str, Any]:
-    data = target_dict(row.target)
+    # Only the target fields a status row shows (100,000 rows: every skipped getattr counts).
+    target = row.target
+    data = {}
+    for name in _STATUS_TARGET_FIELDS:
+        value = getattr(target, name)
+        data[name] = value.isoformat() if isinstance(value, date) else value
     data.update(
         latest=row.latest,
         latest_as_of=_plain(row.latest_as_of),
@@ -112,6 +117,9 @@ def status_dict(row: Evaluation) -> dict[str, Any]:
         reasons=[reason.text for reason in row.reasons],
     )
     return {name: data[name] for name in STATUS_FIELDS}
+
+
+_STATUS_TARGET_FIELDS = tuple(name for name in STATUS_FIELDS if name in TARGET_FIELDS)
 
 
 def record_dict(record: Record) -> dict[str, Any]:
@@ -131,10 +139,11 @@ def _fraction(value: float | None) -> float | None:
 
 def write_json(rows: Iterable[dict[str, Any]], out: IO[str] | None = None) -> None:
     out = out or sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # one, not one a row
     out.write("[")
     for number, row in enumerate(rows):
         out.write(",\n " if number else "\n ")
-        out.write(json.dumps(row, ensure_ascii=False, allow_nan=False))
+        out.write(encode(row))
     out.write("\n]\n")
 
 
@@ -158,8 +167,13 @@ def csv_cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, list):
         value = "；".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            value = "'" + value
+        if "\r" in value:
+            # The writer ends lines with \n and so does not quote a lone \r, which every CSV
+            # reader takes for the end of a row: line breaks in a cell are written as \n.
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
@@ -201,7 +215,15 @@ def console(stderr: bool = False):
     stream = sys.stderr if stderr else sys.stdout
     is_terminal = stream.isatty()
     width = None if is_terminal or os.environ.get("COLUMNS") else 1000
-    return Console(file=stream, width=width, highlight=False, soft_wrap=not is_terminal)
+    out = Console(file=stream, width=width, highlight=False, soft_wrap=not is_terminal)
+    out.on_broken_pipe = _reader_left  # rich's own exits 1, which means "found items" here
+    return out
+
+
+def _reader_left() -> None:
+    """`xlgl status | head`: the reader stopped early, which is not an error."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 def completion_bar(value: float | None, width: int = 10):

@@ -1,0 +1,114 @@
+"""A bulk import goes in whole or not at all, even when the process is killed (issue 5).
+
+`xlgl record --file` of a large file is killed with SIGKILL at several random moments; after each
+kill the ledger passes `PRAGMA integrity_check` and holds either none or all of the file's rows.
+At the end the same file is imported to completion, which proves the file itself was good (a
+rejected file would pass "none" trivially).
+"""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROWS = 100_000
+KILLS = 4
+TARGETS = ["coal-output", "urban-jobs", "project-investment", "household-toilets"]
+
+
+def write_big_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("target,value,as_of,source,note\n")
+        for i in range(rows):
+            target = TARGETS[i % len(TARGETS)]
+            out.write(
+                f"{target},{i % 997 + 1},2024-{i % 12 + 1:02d}-{i % 28 + 1:02d},盟统计局,行{i}\n"
+            )
+
+
+def check(path: Path) -> int:
+    """The ledger's record count, after checking its integrity (this opens it, so SQLite
+    recovers the WAL left by the killed process)."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def import_command(ledger: Path, csv: Path) -> list[str]:
+    return [sys.executable, "-m", "xlgl", "--db", str(ledger), "record", "--file", str(csv)]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_killed_bulk_import_leaves_none_or_all_rows(ledger_path, tmp_path):
+    big = tmp_path / "big.csv"
+    write_big_csv(big, ROWS)
+    rng = random.Random()
+    seed = rng.randrange(1 << 30)
+    rng.seed(seed)
+    base = check(ledger_path)
+
+    outcomes = []
+    for kill in range(KILLS):
+        process = subprocess.Popen(
+            import_command(ledger_path, big), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        time.sleep(rng.uniform(0.3, 2.5))  # start-up ~0.3 s, the whole import ~2–3 s here
+        finished = process.poll() is not None
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        count = check(ledger_path)
+        assert count in (base, base + ROWS), f"kill {kill} (seed {seed}): {count - base} rows"
+        outcomes.append("all" if count == base + ROWS else "none")
+        if count == base + ROWS:
+            assert finished or process.returncode == -signal.SIGKILL
+            base = count
+    print(f"\nkilled {KILLS} imports of {ROWS} rows: {outcomes} (seed {seed})")
+
+    done = subprocess.run(import_command(ledger_path, big), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert check(ledger_path) == base + ROWS
+
+
+def test_an_import_with_one_bad_row_at_the_end_changes_nothing(ledger_path, tmp_path):
+    """All or nothing without a kill: 20,000 good rows then one bad row."""
+    csv = tmp_path / "almost.csv"
+    write_big_csv(csv, 20_000)
+    with csv.open("a", encoding="utf-8") as out:
+        out.write("coal-output,很多,2024-06-30,,\n")
+    before = ledger_path.read_bytes()
+    result = subprocess.run(import_command(ledger_path, csv), capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "第 20002 行" in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_the_csv_reader_streams_in_bounded_memory(ledger_path, tmp_path):
+    """rows() holds one row at a time: its peak memory does not grow with the file (a million-row
+    file is read the same way; 60,000 rows keep the test quick)."""
+    import tracemalloc
+
+    from xlgl.importer import ActualsFile, TargetIndex
+    from xlgl.ledger import Ledger
+
+    big = tmp_path / "big.csv"
+    write_big_csv(big, 60_000)
+    with Ledger.open(ledger_path) as ledger:
+        index = TargetIndex(ledger.targets())
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in ActualsFile(big, index).rows())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 60_000
+    assert peak < 4_000_000, (
+        f"peak {peak / 1e6:.1f} MB for a {big.stat().st_size / 1e6:.1f} MB file"
+    )
