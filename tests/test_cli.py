@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from xlgl.cli import app
 
-PUBLISHED = Path(__file__).parent.parent.parent / "shared" / "seed" / "published-figures-2024.csv"
+# Real figures published in 2024 (a copy of ../shared/seed/published-figures-2024.csv).
+PUBLISHED = Path(__file__).parent / "data" / "published-figures-2024.csv"
 
 
 def status_of(xlgl, target_id, as_of):
