@@ -226,16 +226,15 @@ def _reader_left() -> None:
     raise SystemExit(0)
 
 
-def completion_bar(value: float | None, width: int = 10):
-    from rich.text import Text
-
+def completion_bar(value: float | None, width: int = 10) -> str:
+    """███████▋    76.4%: eighths of a block, capped at full; the percentage beside it."""
     if value is None:
-        return Text("—", style="bright_black")
+        return "—"
     filled = max(0.0, min(1.0, value)) * width
     whole = int(filled)
     eighths = " ▏▎▍▌▋▊▉"[int((filled - whole) * 8)]
     bar = "█" * whole + (eighths if whole < width else "")
-    return Text(f"{bar:<{width}} {percent(value):>6}")
+    return f"{bar:<{width}} {percent(value):>6}"
 
 
 def status_text(status: str):
@@ -245,96 +244,100 @@ def status_text(status: str):
 
 
 def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = "目标进度") -> None:
-    from rich import box
-    from rich.table import Table
+    from xlgl.grid import Column, draw
 
-    out = console()
-    table = Table(title=f"{title}（截至 {as_of.isoformat()}）", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("章节", no_wrap=True)
-    table.add_column("指标", overflow="fold", min_width=8, ratio=1)
-    table.add_column("目标", justify="right", no_wrap=True)
-    table.add_column("最新", justify="right", no_wrap=True)
-    table.add_column("截至", no_wrap=True)
-    table.add_column("完成率", no_wrap=True)
-    table.add_column("时间进度", justify="right", no_wrap=True)
-    table.add_column("应完成", justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    table.add_column("原因", overflow="fold", min_width=10, ratio=2)
+    columns = (
+        Column("id", style="cyan"),
+        Column("章节"),
+        Column("指标", fold=8),
+        Column("目标", align="right"),
+        Column("最新", align="right"),
+        Column("截至"),
+        Column("完成率"),
+        Column("时间进度", align="right"),
+        Column("应完成", align="right"),
+        Column("状态"),
+        Column("原因", fold=12),
+    )
+    lines = []
     for row in rows:
         target = row.target
-        table.add_row(
-            target.id,
-            target.section,
-            target.indicator,
-            target_text(target),
-            format_value(row.latest, target.unit) if row.latest is not None else "—",
-            short_date(row.latest_as_of, as_of),
-            completion_bar(row.completion),
-            percent(row.time_progress),
-            percent(row.expected),
-            status_text(row.status),
-            reasons_cell(row),
+        style = STATUS_STYLES[row.status]
+        lines.append(
+            (
+                target.id,
+                target.section,
+                target.indicator,
+                target_text(target),
+                format_value(row.latest, target.unit) if row.latest is not None else "—",
+                short_date(row.latest_as_of, as_of),
+                (completion_bar(row.completion), style),
+                percent(row.time_progress),
+                percent(row.expected),
+                (STATUS_LABELS[row.status], style),
+                "\n".join(reason.text for reason in row.reasons),
+            )
         )
-    out.print(table)
+    out = console()
+    out.print(f"{title}（截至 {as_of.isoformat()}）", style="bold")
+    _print_grid(out, draw(columns, lines, out.width))
     out.print(summary_line(rows, as_of))
 
 
-def reasons_cell(row: Evaluation) -> str:
-    """One reason a line."""
-    return "\n".join(reason.text for reason in row.reasons)
+def _print_grid(out, text) -> None:
+    """Print a laid-out table as it is: it already fits the width, rich must not wrap it again."""
+    out.print(text, end="", soft_wrap=True, crop=False)
 
 
 def print_targets_table(targets: Sequence[Target]) -> None:
-    from rich import box
-    from rich.table import Table
+    from xlgl.grid import Column, draw
 
-    out = console()
+    columns = (
+        Column("id", style="cyan"),
+        Column("指标", fold=8),
+        Column("目标", align="right"),
+        Column("类型"),
+        Column("时限"),
+        Column("牵头单位", fold=6),
+    )
     sections: dict[str, list[Target]] = {}
     for target in targets:
         sections.setdefault(target.section, []).append(target)
+    out = console()
     for section, members in sections.items():
-        table = Table(
-            title=f"{section}（{len(members)} 个目标）",
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-        )
-        table.add_column("id", style="cyan", no_wrap=True)
-        table.add_column("指标", overflow="fold")
-        table.add_column("目标", justify="right", no_wrap=True)
-        table.add_column("类型", no_wrap=True)
-        table.add_column("时限", no_wrap=True)
-        table.add_column("牵头单位")
-        for target in members:
-            table.add_row(
-                target.id,
-                target.indicator,
-                target_text(target),
-                target.kind,
-                target.due.isoformat(),
-                target.owner or "",
-            )
-        out.print(table)
+        out.print(f"{section}（{len(members)} 个目标）", style="bold")
+        lines = [
+            (t.id, t.indicator, target_text(t), t.kind, t.due.isoformat(), t.owner or "")
+            for t in members
+        ]
+        _print_grid(out, draw(columns, lines, out.width))
+        out.print()
     out.print(f"共 {len(targets)} 个目标，{len(sections)} 个章节")
 
 
 def print_records_table(records: Sequence[Record], *, title: str = "记录") -> None:
-    from rich import box
-    from rich.table import Table
+    from xlgl.grid import Column, draw
 
-    out = console()
-    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("#", "目标", "数值", "截至", "录入时间 (UTC)", "录入人", "来源", "备注"):
-        table.add_column(name, no_wrap=name not in ("来源", "备注"))
+    columns = (
+        Column("#", align="right"),
+        Column("目标", style="cyan"),
+        Column("数值", align="right"),
+        Column("截至"),
+        Column("录入时间 (UTC)"),
+        Column("录入人", fold=6),
+        Column("来源", fold=10),
+        Column("备注", fold=10),
+    )
+    lines = []
     for record in records:
         if record.voids is not None:
             value = f"作废 #{record.voids}"
-            style = "bright_black"
+        elif record.voided:
+            value = f"{format_value(record.value, record.unit)}（已作废）"
         else:
             value = format_value(record.value, record.unit)
-            style = "strike bright_black" if record.voided else ""
-        table.add_row(
+        dim = "bright_black" if record.voids is not None or record.voided else ""
+        cells = (
             str(record.id),
             record.target,
             value,
@@ -343,9 +346,11 @@ def print_records_table(records: Sequence[Record], *, title: str = "记录") -> 
             record.by or "",
             record.source or "",
             record.note or "",
-            style=style,
         )
-    out.print(table)
+        lines.append(tuple((cell, dim) if dim else cell for cell in cells))
+    out = console()
+    out.print(title, style="bold")
+    _print_grid(out, draw(columns, lines, out.width))
     voided = sum(1 for r in records if r.voided)
     out.print(f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
 
