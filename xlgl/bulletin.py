@@ -19,7 +19,14 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from xlgl.progress import AT_RISK, OVERDUE, STATUS_LABELS, STATUSES, Evaluation, severity
+from xlgl.progress import (
+    AT_RISK,
+    OVERDUE,
+    STATUS_LABELS,
+    Evaluation,
+    severity,
+    summarize,
+)
 from xlgl.units import format_value
 
 NOTE = (
@@ -92,7 +99,7 @@ def build(rows: Sequence[Evaluation], as_of: date, title: str | None = None) -> 
         title=title or default_title(rows),
         as_of=as_of,
         total=len(rows),
-        counts=_counts(rows),
+        counts=summarize(rows),
         reported=sum(1 for r in rows if r.latest is not None),
         completion=mean_completion(rows),
         time_progress=_mean([r.time_progress for r in rows]) or 0.0,
@@ -100,7 +107,7 @@ def build(rows: Sequence[Evaluation], as_of: date, title: str | None = None) -> 
             Part(
                 section=section,
                 total=len(members),
-                counts=_counts(members),
+                counts=summarize(members),
                 reported=sum(1 for r in members if r.latest is not None),
                 completion=mean_completion(members),
                 time_progress=_mean([r.time_progress for r in members]) or 0.0,
@@ -119,13 +126,6 @@ def mean_completion(rows: Sequence[Evaluation]) -> float | None:
 
 def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
-
-
-def _counts(rows: Sequence[Evaluation]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row.status] += 1
-    return counts
 
 
 def _line(row: Evaluation) -> Line:

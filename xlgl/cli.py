@@ -239,7 +239,9 @@ def status(
             search=search,
             statuses=[s.value for s in only_status] if only_status else None,
         )
-    show_status(rows, day, fmt, title="目标进度")
+    from xlgl import render
+
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度")
 
 
 @app.command()
@@ -264,20 +266,11 @@ def overdue(
     with open_ledger(ctx) as ledger:
         rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
     rows.sort(key=severity)
-    show_status(rows, day, fmt, title="逾期与预警")
-    if exit_code and rows:
-        raise typer.Exit(EXIT_FOUND)
-
-
-def show_status(rows: list, day: date, fmt: OutputFormat, *, title: str) -> None:
     from xlgl import render
 
-    if fmt is OutputFormat.table:
-        render.print_status_table(rows, day, title=title)
-    elif fmt is OutputFormat.json:
-        render.write_json(render.status_dict(row) for row in rows)
-    else:
-        render.write_csv((render.status_dict(row) for row in rows), render.STATUS_FIELDS)
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警")
+    if exit_code and rows:
+        raise typer.Exit(EXIT_FOUND)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -373,12 +366,7 @@ def targets(
 
     with open_ledger(ctx) as ledger:
         found = ledger.targets(section=section, kind=kind, owner=owner, search=search)
-    if fmt is OutputFormat.table:
-        render.print_targets_table(found)
-    elif fmt is OutputFormat.json:
-        render.write_json(render.target_dict(t) for t in found)
-    else:
-        render.write_csv((render.target_dict(t) for t in found), render.TARGET_FIELDS)
+    render.emit(render.TARGETS, found, fmt)
 
 
 @app.command()
@@ -423,12 +411,7 @@ def history(
     with open_ledger(ctx) as ledger:
         target_id = ledger.find_target(target).id if target else None
         records = ledger.records(target_id)
-    if fmt is OutputFormat.table:
-        render.print_records_table(records)
-    elif fmt is OutputFormat.json:
-        render.write_json(render.record_dict(r) for r in records)
-    else:
-        render.write_csv((render.record_dict(r) for r in records), render.RECORD_FIELDS)
+    render.emit(render.RECORDS, records, fmt)
 
 
 @app.command()

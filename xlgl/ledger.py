@@ -339,25 +339,10 @@ class Ledger:
 
         from sqlite_utils import Database
 
-        columns = [
-            "id",
-            "year",
-            "section",
-            "topic",
-            "indicator",
-            "kind",
-            "comparator",
-            "value",
-            "value_hi",
-            "unit",
-            "direction",
-            "baseline",
-            "start",
-            "due",
-            "quote",
-            "offset",
-            "also",
-        ]
+        from xlgl.seed import FIELDS
+
+        # The seed's own columns; `owner` only on a new target (then `assign` owns it).
+        columns = [name for name in FIELDS if name != "owner"] + ["also"]
         with self.write():
             existing = {
                 row[0]: tuple(row[1:])

@@ -10,12 +10,14 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
 from xlgl.ledger import Record
 from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation, Target, summarize
+from xlgl.seed import FIELDS as TARGET_FIELDS
 from xlgl.units import format_number, format_value
 
 STATUS_STYLES = {
@@ -34,25 +36,6 @@ COMPARATOR_WORDS = {
     "stable": "稳定在{}",
 }
 
-TARGET_FIELDS = [
-    "id",
-    "year",
-    "section",
-    "topic",
-    "indicator",
-    "kind",
-    "comparator",
-    "value",
-    "value_hi",
-    "unit",
-    "direction",
-    "baseline",
-    "start",
-    "due",
-    "quote",
-    "offset",
-    "owner",
-]
 STATUS_FIELDS = [
     "id",
     "section",
@@ -395,3 +378,30 @@ def print_target_detail(
         print_records_table(records, title=f"{target.indicator} 的记录")
     else:
         out.print("尚无记录")
+
+
+# --- one choice of format for every listing -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """A listing's three renderings: its table for people, its dicts for JSON and CSV."""
+
+    fields: Sequence[str]
+    to_dict: Callable[[Any], dict[str, Any]]
+    print_table: Callable[..., None]
+
+
+STATUS = View(STATUS_FIELDS, status_dict, print_status_table)
+TARGETS = View(TARGET_FIELDS, target_dict, print_targets_table)
+RECORDS = View(RECORD_FIELDS, record_dict, print_records_table)
+
+
+def emit(view: View, items: Sequence[Any], fmt: str, **table_options: Any) -> None:
+    """Print `items` as `fmt` (table, json or csv); table_options go to the table only."""
+    if fmt == "json":
+        write_json(map(view.to_dict, items))
+    elif fmt == "csv":
+        write_csv(map(view.to_dict, items), view.fields)
+    else:
+        view.print_table(items, **table_options)
