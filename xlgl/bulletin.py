@@ -10,15 +10,12 @@ on A4 and reads on a phone.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from pathlib import Path
 
+from xlgl.files import replace_into
 from xlgl.progress import (
     AT_RISK,
     OVERDUE,
@@ -544,24 +541,6 @@ def _parts_svg(parts: Sequence[Part], *, narrow: bool = False) -> str:
 
 
 def save(path, text: str) -> None:
-    """Write the page atomically (see replace_into)."""
+    """Write the page whole or not at all."""
     with replace_into(path) as temp, open(temp, "w", encoding="utf-8", newline="\n") as out:
         out.write(text)
-
-
-@contextmanager
-def replace_into(path):
-    """Yield a temp path next to `path`; when the block succeeds, rename it onto `path` with the
-    permissions of a newly created file. A failed or killed run leaves the old file as it was."""
-    path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=".xlgl-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        yield Path(temp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

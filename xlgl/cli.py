@@ -533,8 +533,7 @@ def export(
         records = [r for r in ledger.records(until=day) if r.target in wanted]
     from xlgl.workbook import write_workbook
 
-    with _writing(output):
-        write_workbook(output, rows, records, day, title=title)
+    write_workbook(output, rows, records, day, title=title)
     typer.echo(
         f"已导出 {output}：{len(rows)} 个目标、{len(records)} 条记录（截至 {day.isoformat()}）"
     )
@@ -575,25 +574,8 @@ def report(
     if output is None:
         sys.stdout.write(text)
         return
-    with _writing(output):
-        bulletin.save(output, text)
+    bulletin.save(output, text)
     typer.echo(f"已生成 {output}：{bulletin.headline(value)}")
-
-
-def _writing(path: Path):
-    """A context that turns a file that cannot be written into one plain line (exit 2)."""
-    from contextlib import contextmanager
-
-    from xlgl.errors import InputError
-
-    @contextmanager
-    def guard():
-        try:
-            yield
-        except OSError as error:
-            raise InputError(f"无法写入 {path}：{error.strerror or error}") from None
-
-    return guard()
 
 
 @app.command("export-records")

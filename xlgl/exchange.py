@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
-import tempfile
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgl.errors import InputError, one_line
+from xlgl.files import replace_into
 from xlgl.ledger import ExchangedRecord
 
 FIELDS = (
@@ -48,22 +47,8 @@ def write_records(records: Iterable[dict[str, Any]], path: Path | str) -> int:
     written beside its final name and renamed into place, so a reader never sees half of it."""
     if str(path) == "-":
         return _write_lines(records, sys.stdout)
-    path = Path(path)
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
-            "w", encoding="utf-8", newline="\n", dir=path.parent or ".",
-            prefix=f".{path.name}.", suffix=".tmp", delete=False,
-        )  # fmt: skip
-    except OSError as error:
-        raise InputError(f"无法写入 {path}：{error.strerror}") from None
-    try:
-        with handle:
-            count = _write_lines(records, handle)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return count
+    with replace_into(path) as temp, open(temp, "w", encoding="utf-8", newline="\n") as out:
+        return _write_lines(records, out)
 
 
 def _write_lines(records: Iterable[dict[str, Any]], out: Any) -> int:

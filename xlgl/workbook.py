@@ -87,7 +87,7 @@ def write_workbook(
     title: str | None = None,
 ) -> None:
     """Write the workbook to `path` (atomically: a temp file renamed into place)."""
-    from xlgl.bulletin import replace_into
+    from xlgl.files import replace_into
 
     with replace_into(path) as temp:
         _write(temp, rows, records, as_of, title)
