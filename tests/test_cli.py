@@ -330,3 +330,11 @@ def test_today_is_the_default_as_of(xlgl):
     assert row["time_progress"] == (
         1.0 if date.today() > date(2024, 12, 31) else row["time_progress"]
     )
+
+
+def test_init_with_a_seed_on_first_use_holds_only_that_seed(tmp_path, seed_path):
+    result = CliRunner().invoke(app, ["init", "--seed", str(seed_path)])
+    assert result.exit_code == 0, result.output
+    assert "共 10 个目标（新增 10，更新 0）" in result.stdout
+    rows = json.loads(CliRunner().invoke(app, ["targets", "-f", "json"]).stdout)
+    assert len(rows) == 10  # not the packaged 106 as well

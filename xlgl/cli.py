@@ -142,9 +142,10 @@ def root(
     ctx.obj = db
 
 
-def open_ledger(ctx: typer.Context, *, create: bool = False) -> Ledger:
+def open_ledger(ctx: typer.Context, *, create: bool = False, seed_default: bool = True) -> Ledger:
     """The ledger named by --db, else $XLGL_DB, else the per-user default, created and seeded
-    from the packaged seed on first use (with one line on stderr saying where)."""
+    from the packaged seed on first use (with one line on stderr saying where); `init` seeds
+    it itself, from the seed it is given."""
     from xlgl.ledger import Ledger, default_ledger_path
 
     timeout = lock_timeout()
@@ -153,11 +154,12 @@ def open_ledger(ctx: typer.Context, *, create: bool = False) -> Ledger:
         return Ledger.open(given, create=create, timeout=timeout)
     path = default_ledger_path()
     ledger = Ledger.open(path, create=True, timeout=timeout)
-    if not ledger.is_seeded():
+    if seed_default and not ledger.is_seeded():
         from xlgl.seed import default_seed_path, load_seed
 
         added, _ = ledger.load_seed(load_seed(default_seed_path()))
-        typer.echo(f"xlgl: 已新建台账 {path}，载入 {added} 个目标", err=True)
+        if added:  # another process starting at the same moment may have seeded it first
+            typer.echo(f"xlgl: 已新建台账 {path}，载入 {added} 个目标", err=True)
     return ledger
 
 
@@ -203,7 +205,7 @@ def init(
     from xlgl.seed import default_seed_path, load_seed
 
     loaded = load_seed(seed or default_seed_path())
-    with open_ledger(ctx, create=True) as ledger:
+    with open_ledger(ctx, create=True, seed_default=False) as ledger:
         added, changed = ledger.load_seed(loaded)
         total = len(ledger.targets())
     typer.echo(
