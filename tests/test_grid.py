@@ -45,3 +45,15 @@ def test_a_narrow_terminal_folds_the_folding_columns_to_fit():
 def test_no_trailing_blanks():
     assert all(line == line.rstrip() for line in lines(200))
     assert all(line == line.rstrip() for line in lines(60))
+
+
+def test_folding_breaks_between_cjk_characters_or_at_spaces_never_inside_numbers():
+    from xlgl.grid import _fold
+
+    assert _fold("落后时间进度 17.8 个百分点", 9) == ["落后时间", "进度 17.8", "个百分点"]
+    assert _fold("71 天未报送（最近一次 2024-09-30）", 12) == [
+        "71 天未报送",
+        "（最近一次",
+        "2024-09-30）",
+    ]
+    assert _fold("abcdefghijklmnopqrstuvwxyz", 9) == ["abcdefghi", "jklmnopqr", "stuvwxyz"]

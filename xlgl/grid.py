@@ -9,6 +9,7 @@ knows the terminal (its width, NO_COLOR, no colour codes in a pipe).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -80,10 +81,28 @@ def _fit(columns: Sequence[Column], widths: list[int], width: int) -> None:
         excess -= 1
 
 
+# Where a line may break: between any two CJK characters, at a space, never inside a run of
+# ASCII (17.8, 2024-09-30, coal-output).
+_TOKENS = re.compile(r"[!-~]+| +|.")
+
+
 def _fold(line: str, width: int) -> list[str]:
     if cell_len(line) <= width:
         return [line]
-    return [part.rstrip() for part in chop_cells(line, width)]
+    lines: list[str] = []
+    current = ""
+    for token in _TOKENS.findall(line):
+        if cell_len(current + token.rstrip()) <= width:
+            current += token
+            continue
+        lines.append(current.rstrip())
+        current = token.lstrip()
+        while cell_len(current) > width:  # an ASCII run longer than the column
+            head, *_ = chop_cells(current, width)
+            lines.append(head)
+            current = current[len(head) :]
+    lines.append(current.rstrip())
+    return [text for text in lines if text]
 
 
 def _line(
