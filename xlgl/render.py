@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import IO, Any
 
 from xlgl.ledger import Record
@@ -84,25 +85,51 @@ def target_dict(target: Target) -> dict[str, Any]:
 
 
 def status_dict(row: Evaluation) -> dict[str, Any]:
-    # Only the target fields a status row shows (100,000 rows: every skipped getattr counts).
+    """The keys of STATUS_FIELDS, in that order. Written out key by key (at 100,000 rows a loop
+    over the field names, with getattr, isinstance and a reordering pass, cost 0.3 s more); the
+    dates and time progress, shared by many rows, are formatted once each (_DAYS, _PROGRESS)."""
     target = row.target
-    data = {}
-    for name in _STATUS_TARGET_FIELDS:
-        value = getattr(target, name)
-        data[name] = value.isoformat() if isinstance(value, date) else value
-    data.update(
-        latest=row.latest,
-        latest_as_of=_plain(row.latest_as_of),
-        completion=_fraction(row.completion),
-        time_progress=_fraction(row.time_progress),
-        expected=_fraction(row.expected),
-        status=row.status,
-        reasons=[reason.text for reason in row.reasons],
-    )
-    return {name: data[name] for name in STATUS_FIELDS}
+    latest_as_of = row.latest_as_of
+    completion = row.completion
+    reasons = row.reasons
+    return {
+        "id": target.id,
+        "section": target.section,
+        "indicator": target.indicator,
+        "kind": target.kind,
+        "comparator": target.comparator,
+        "value": target.value,
+        "value_hi": target.value_hi,
+        "unit": target.unit,
+        "direction": target.direction,
+        "baseline": target.baseline,
+        "start": _DAYS[target.start],
+        "due": _DAYS[target.due],
+        "owner": target.owner,
+        "latest": row.latest,
+        "latest_as_of": None if latest_as_of is None else _DAYS[latest_as_of],
+        "completion": None if completion is None else round(completion, FRACTION_DIGITS),
+        "time_progress": _PROGRESS[row.time_progress],
+        "expected": round(row.expected, FRACTION_DIGITS),
+        "status": row.status,
+        "reasons": [reason.text for reason in reasons] if reasons else [],
+    }
 
 
-_STATUS_TARGET_FIELDS = tuple(name for name in STATUS_FIELDS if name in TARGET_FIELDS)
+class _Memo(dict):
+    """memo[x] is function(x), computed the first time x is looked up."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.function(key)
+        return value
+
+
+_DAYS = _Memo(date.isoformat)  # a few hundred dates at most
+_PROGRESS = _Memo(lambda value: round(value, FRACTION_DIGITS))  # one per (start, due, as-of)
 
 
 def record_dict(record: Record) -> dict[str, Any]:
@@ -113,21 +140,25 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _fraction(value: float | None) -> float | None:
-    return None if value is None else round(value, FRACTION_DIGITS)
-
-
 # --- machine formats -----------------------------------------------------------------------------
 
 
 def write_json(rows: Iterable[dict[str, Any]], out: IO[str] | None = None) -> None:
+    """One JSON array, a row a line. Rows are encoded one by one, so a document of 100,000 rows
+    is never held whole, and written a thousand at a time rather than in two writes a row."""
     out = out or sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # one, not one a row
+    # One encoder for all rows; rows are plain data, so no check for circular references.
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
+    rows = iter(rows)
     out.write("[")
-    for number, row in enumerate(rows):
-        out.write(",\n " if number else "\n ")
-        out.write(encode(row))
+    lead = "\n "
+    while chunk := [encode(row) for row in islice(rows, JSON_CHUNK)]:
+        out.write(lead + ",\n ".join(chunk))
+        lead = ",\n "
     out.write("\n]\n")
+
+
+JSON_CHUNK = 1000  # rows a write
 
 
 def write_csv(
