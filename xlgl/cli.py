@@ -349,8 +349,8 @@ def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
     from xlgl.importer import ActualsFile, TargetIndex
 
     with open_ledger(ctx) as ledger:
-        source = ActualsFile(path, TargetIndex(ledger.targets()), default_by=by)
-        count = ledger.add_records(source.rows())
+        source = ActualsFile(path, TargetIndex.of_ledger(ledger), default_by=by)
+        count = ledger.add_rows(source.rows_read_ahead())
     typer.echo(f"已从 {path} 导入 {count} 条记录")
 
 
