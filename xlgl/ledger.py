@@ -20,12 +20,10 @@ Design:
 
 from __future__ import annotations
 
-import difflib
 import gc
 import getpass
 import itertools
 import os
-import random
 import sqlite3
 import sys
 import time
@@ -37,7 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from xlgl.errors import InputError, LedgerError
-from xlgl.progress import SETTING_NAMES, Actual, Evaluation, Settings, Target, evaluate
+from xlgl.progress import (
+    SETTING_NAMES,
+    TARGET_FIELDS,
+    Actual,
+    Evaluation,
+    Settings,
+    Target,
+    evaluate,
+)
 
 DEFAULT_TIMEOUT = 30.0  # seconds a write waits for another process's lock
 MIGRATION_SET = "xlgl"
@@ -335,6 +341,8 @@ class Ledger:
                     left = deadline - time.monotonic()
                     if ("locked" not in text and "busy" not in text) or left <= 0:
                         raise
+                import random  # only when another process holds the lock
+
                 time.sleep(min(random.uniform(0.5, 1.0) * pause, left))
                 pause = min(pause * 2, 0.02)
         finally:
@@ -352,10 +360,8 @@ class Ledger:
 
         from sqlite_utils import Database
 
-        from xlgl.seed import FIELDS
-
         # The seed's own columns; `owner` only on a new target (then `assign` owns it).
-        columns = [name for name in FIELDS if name != "owner"] + ["also"]
+        columns = [name for name in TARGET_FIELDS if name != "owner"] + ["also"]
         with self.write():
             existing = {
                 row[0]: tuple(row[1:])
@@ -446,6 +452,8 @@ class Ledger:
             raise InputError(f"“{query}”对应多个目标：{listed}{more}；请用 id")
         names = [row[0] for row in self.conn.execute("SELECT indicator FROM targets")]
         ids = [row[0] for row in self.conn.execute("SELECT id FROM targets")]
+        import difflib
+
         close = difflib.get_close_matches(query, names + ids, n=3, cutoff=0.5)
         hint = f"；是否要找：{'、'.join(close)}" if close else "；用 xlgl targets 查看全部目标"
         raise InputError(f"没有目标“{query}”{hint}")

@@ -30,6 +30,26 @@ STATUS_LABELS = {
     ON_TRACK: "正常",
 }
 
+# A target's fields as DESIGN.md names them: the seed file and `xlgl targets --format json`.
+TARGET_FIELDS = (
+    "id",
+    "year",
+    "section",
+    "topic",
+    "indicator",
+    "kind",
+    "comparator",
+    "value",
+    "value_hi",
+    "unit",
+    "direction",
+    "baseline",
+    "start",
+    "due",
+    "quote",
+    "offset",
+    "owner",
+)
 KINDS = ("level", "flow", "growth", "share", "milestone")
 COMPARATORS = ("at_least", "at_most", "approx", "reach", "range", "stable")
 DIRECTIONS = ("up", "down")

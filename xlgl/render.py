@@ -17,8 +17,7 @@ from itertools import islice
 from typing import IO, Any
 
 from xlgl.ledger import Record
-from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation, Target, summarize
-from xlgl.seed import FIELDS as TARGET_FIELDS
+from xlgl.progress import STATUS_LABELS, STATUSES, TARGET_FIELDS, Evaluation, Target, summarize
 from xlgl.units import format_number, format_value
 
 STATUS_STYLES = {

@@ -21,26 +21,6 @@ from xlgl.units import unit_family
 
 DEFAULT_SEED_NAME = "targets-2024.toml"
 
-# A target's fields as DESIGN.md names them: the seed file and `xlgl targets --format json`.
-FIELDS = (
-    "id",
-    "year",
-    "section",
-    "topic",
-    "indicator",
-    "kind",
-    "comparator",
-    "value",
-    "value_hi",
-    "unit",
-    "direction",
-    "baseline",
-    "start",
-    "due",
-    "quote",
-    "offset",
-    "owner",
-)
 REQUIRED = ("id", "section", "indicator", "kind", "comparator", "value", "unit", "quote")
 
 
