@@ -57,3 +57,21 @@ def test_folding_breaks_between_cjk_characters_or_at_spaces_never_inside_numbers
         "2024-09-30）",
     ]
     assert _fold("abcdefghijklmnopqrstuvwxyz", 9) == ["abcdefghi", "jklmnopqr", "stuvwxyz"]
+
+
+def test_styles_cover_exactly_their_cells():
+    text = draw(
+        (Column("id", style="cyan"), Column("状态"), Column("原因")),
+        [("coal-output", ("预警", "yellow"), "距时限 21 天"), ("gdp", ("已完成", "green"), "")],
+        200,
+    )
+    styled = {(text.plain[span.start : span.end], str(span.style)) for span in text.spans}
+    assert styled == {
+        ("id", "bold"),
+        ("状态", "bold"),
+        ("原因", "bold"),
+        ("coal-output", "cyan"),
+        ("gdp", "cyan"),
+        ("预警", "yellow"),
+        ("已完成", "green"),
+    }

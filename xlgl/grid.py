@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, chop_cells
-from rich.text import Text
+from rich.text import Span, Text
 
 GAP = "  "
 RULE = "─"
@@ -42,9 +42,9 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) 
             widths[index] = max(widths[index], *(cell_len(line) for line in lines))
     _fit(columns, widths, width)
 
-    text = Text()
-    _line(text, columns, widths, [(column.header, "bold") for column in columns])
-    text.append(RULE * (sum(widths) + len(GAP) * (len(widths) - 1)) + "\n")
+    out = _Builder()
+    out.line(columns, widths, [(column.header, "bold") for column in columns])
+    out.text(RULE * (sum(widths) + len(GAP) * (len(widths) - 1)) + "\n")
     for row in cells:
         folded = [
             [part for line in lines for part in _fold(line, widths[index])]
@@ -55,8 +55,8 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) 
                 (parts[depth] if depth < len(parts) else "", row[index][1] or columns[index].style)
                 for index, parts in enumerate(folded)
             ]
-            _line(text, columns, widths, pieces)
-    return text
+            out.line(columns, widths, pieces)
+    return Text("".join(out.plain), spans=out.spans)
 
 
 def _split(cell: Cell) -> tuple[list[str], str]:
@@ -105,21 +105,41 @@ def _fold(line: str, width: int) -> list[str]:
     return [text for text in lines if text]
 
 
-def _line(
-    text: Text, columns: Sequence[Column], widths: Sequence[int], pieces: Sequence[tuple[str, str]]
-) -> None:
-    """One line of the table; nothing after its last non-empty cell (no trailing blanks)."""
-    last = max((index for index, (piece, _) in enumerate(pieces) if piece), default=-1)
-    for index in range(last + 1):
-        piece, style = pieces[index]
-        pad = " " * (widths[index] - cell_len(piece))
-        if columns[index].align == "right":
-            text.append(pad)
-            text.append(piece, style)
-        else:
-            text.append(piece, style)
+class _Builder:
+    """The table's text as pieces and style spans, joined once (Text.append a piece is slower)."""
+
+    def __init__(self) -> None:
+        self.plain: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
+
+    def text(self, plain: str) -> None:
+        self.plain.append(plain)
+        self.length += len(plain)
+
+    def line(
+        self, columns: Sequence[Column], widths: Sequence[int], pieces: Sequence[tuple[str, str]]
+    ) -> None:
+        """One line of the table; nothing after its last non-empty cell (no trailing blanks)."""
+        last = max((index for index, (piece, _) in enumerate(pieces) if piece), default=-1)
+        parts = []
+        at = self.length
+        for index in range(last + 1):
+            piece, style = pieces[index]
+            pad = " " * (widths[index] - cell_len(piece))
+            if columns[index].align == "right":
+                parts.append(pad)
+                at += len(pad)
+            if style and piece:
+                self.spans.append(Span(at, at + len(piece), style))
+            parts.append(piece)
+            at += len(piece)
             if index != last:
-                text.append(pad)
-        if index != last:
-            text.append(GAP)
-    text.append("\n")
+                if columns[index].align != "right":
+                    parts.append(pad)
+                    at += len(pad)
+                parts.append(GAP)
+                at += len(GAP)
+        parts.append("\n")
+        self.plain.extend(parts)
+        self.length = at + 1

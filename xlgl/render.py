@@ -298,8 +298,12 @@ def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = 
 
 
 def _print_grid(out, text) -> None:
-    """Print a laid-out table as it is: it already fits the width, rich must not wrap it again."""
-    out.print(text, end="", soft_wrap=True, crop=False)
+    """Print a laid-out table as it is: it already fits the width, rich must not wrap it again.
+    Without colour (a pipe, NO_COLOR) the plain text is all there is to write."""
+    if out.color_system is None:
+        out.file.write(text.plain)
+    else:
+        out.print(text, end="", soft_wrap=True, crop=False)
 
 
 def print_targets_table(targets: Sequence[Target]) -> None:
