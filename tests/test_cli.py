@@ -338,3 +338,52 @@ def test_init_with_a_seed_on_first_use_holds_only_that_seed(tmp_path, seed_path)
     assert "共 10 个目标（新增 10，更新 0）" in result.stdout
     rows = json.loads(CliRunner().invoke(app, ["targets", "-f", "json"]).stdout)
     assert len(rows) == 10  # not the packaged 106 as well
+
+
+def test_a_json_seed_of_the_same_shape_builds_the_same_ledger(tmp_path, seed_path):
+    import tomllib
+
+    data = tomllib.loads(seed_path.read_text(encoding="utf-8"))
+    data["report"]["source"] = str(
+        seed_path.parent.parent.parent / "seed" / data["report"]["source"].split("/")[-1]
+    )
+    json_seed = tmp_path / "seed.json"
+    json_seed.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "j.db"), "init", "--seed", str(json_seed)]
+    )
+    assert result.exit_code == 0, result.output
+    from_json = json.loads(
+        CliRunner().invoke(app, ["--db", str(tmp_path / "j.db"), "targets", "-f", "json"]).stdout
+    )
+    result = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "t.db"), "init", "--seed", str(seed_path)]
+    )
+    from_toml = json.loads(
+        CliRunner().invoke(app, ["--db", str(tmp_path / "t.db"), "targets", "-f", "json"]).stdout
+    )
+    assert from_json == from_toml
+
+
+def test_a_seed_with_a_misquoted_target_is_refused_whole(tmp_path, seed_path):
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "力争全年煤炭产量达到1.4亿吨左右", "力争全年煤炭产量达到1.5亿吨左右"
+    )
+    bad = seed_path.parent / "bad-seed.toml"  # beside the mini seed, so the report is found
+    bad.write_text(text, encoding="utf-8")
+    try:
+        result = CliRunner().invoke(
+            app, ["--db", str(tmp_path / "b.db"), "init", "--seed", str(bad)]
+        )
+    finally:
+        bad.unlink()
+    assert result.exit_code == 2
+    assert "coal-output" in result.stderr and "引文" in result.stderr
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_version():
+    from xlgl import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout.strip()) == (0, f"xlgl {__version__}")

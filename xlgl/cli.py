@@ -102,6 +102,12 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="按哪一天计算（默认今天），如 2024-09-30。"),
 ]
+RecordAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="实绩截至哪一天（默认今天）：1—9月的累计数写 2024-09-30。"
+    ),
+]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="输出格式：table（默认）、json 或 csv。"),
@@ -121,6 +127,12 @@ SearchOption = Annotated[
 TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
 
 
+def show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"xlgl {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -133,12 +145,10 @@ def root(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", help="显示版本并退出。", is_eager=True)
+        bool,
+        typer.Option("--version", help="显示版本并退出。", is_eager=True, callback=show_version),
     ] = False,
 ) -> None:
-    if version:
-        typer.echo(f"xlgl {__version__}")
-        raise typer.Exit()
     ctx.obj = db
 
 
@@ -275,7 +285,13 @@ def overdue(
         raise typer.Exit(EXIT_FOUND)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(
+    context_settings={"ignore_unknown_options": True},  # a negative growth rate: -1.2
+    epilog=(
+        "例：xlgl record 煤炭产量 1.07亿吨 --as-of 2024-09-30 --source 自治区统计局；"
+        "xlgl record household-toilets 300 --add；xlgl record --file 9月.csv"
+    ),
+)
 def record(
     ctx: typer.Context,
     target: Annotated[
@@ -289,7 +305,7 @@ def record(
             show_default=False,
         ),
     ] = None,
-    as_of: AsOfOption = None,
+    as_of: RecordAsOfOption = None,
     source: Annotated[
         str | None, typer.Option("--source", help="数据来源，如 盟统计局6月月报。")
     ] = None,
