@@ -101,6 +101,7 @@ class TargetIndex:
     def __init__(self, targets: Iterable[Target | IndexedTarget]):
         self.by_id = {t.id: t for t in targets}
         self.by_indicator: dict[str, list[Target | IndexedTarget]] = {}
+        self.unknown: dict[str, str] = {}  # name -> why it is not a target
         for target in self.by_id.values():
             self.by_indicator.setdefault(target.indicator, []).append(target)
 
@@ -120,7 +121,12 @@ class TargetIndex:
             return matches[0]
         if matches:
             raise InputError(f"“{name}”对应多个目标（{'、'.join(t.id for t in matches)}），请用 id")
-        raise InputError(f"没有目标“{name}”")
+        if name not in self.unknown:  # a bad file may name it a million times: look once
+            near = [t for t in self.by_id.values() if name and name in t.indicator][:3]
+            listed = "、".join(f"{t.id}（{t.indicator}）" for t in near)
+            hint = f"：CSV 须写 id 或完整指标名，如 {listed}" if near else ""
+            self.unknown[name] = f"没有目标“{name}”{hint}"
+        raise InputError(self.unknown[name])
 
 
 class _Resolved(NamedTuple):
