@@ -788,6 +788,8 @@ class Ledger:
             recorded_at=record.recorded_at,
         )
 
+    # --- status --------------------------------------------------------------------------------
+
     def latest_values(
         self, as_of: date, target_ids: list[str] | None = None
     ) -> dict[str, tuple[float, date, str, int]]:
