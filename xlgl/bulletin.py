@@ -92,27 +92,29 @@ def build(rows: Sequence[Evaluation], as_of: date, title: str | None = None) -> 
     for row in rows:
         by_section.setdefault(row.target.section, []).append(row)
     alerts = sorted((r for r in rows if r.status in (OVERDUE, AT_RISK)), key=severity)
+    whole = _part("", rows)
     return Bulletin(
         title=title or default_title(rows),
         as_of=as_of,
+        total=whole.total,
+        counts=whole.counts,
+        reported=whole.reported,
+        completion=whole.completion,
+        time_progress=whole.time_progress,
+        parts=tuple(_part(section, members) for section, members in by_section.items()),
+        alerts=tuple(_line(r) for r in alerts),
+        lines=tuple(_line(r) for members in by_section.values() for r in members),
+    )
+
+
+def _part(section: str, rows: Sequence[Evaluation]) -> Part:
+    return Part(
+        section=section,
         total=len(rows),
         counts=summarize(rows),
         reported=sum(1 for r in rows if r.latest is not None),
         completion=mean_completion(rows),
         time_progress=_mean([r.time_progress for r in rows]) or 0.0,
-        parts=tuple(
-            Part(
-                section=section,
-                total=len(members),
-                counts=summarize(members),
-                reported=sum(1 for r in members if r.latest is not None),
-                completion=mean_completion(members),
-                time_progress=_mean([r.time_progress for r in members]) or 0.0,
-            )
-            for section, members in by_section.items()
-        ),
-        alerts=tuple(_line(r) for r in alerts),
-        lines=tuple(_line(r) for members in by_section.values() for r in members),
     )
 
 
