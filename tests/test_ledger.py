@@ -197,3 +197,12 @@ def test_the_sql_latest_figure_follows_the_rule(ledger_path, tmp_path_factory, r
                 assert Actual(*got) == Actual(
                     expected.value, expected.as_of, expected.recorded_at, expected.id
                 )
+
+
+def test_one_targets_evaluation_is_that_target_and_agrees_with_the_full_status(ledger):
+    ledger.add_record(NewRecord("coal-output", 1.07, date(2024, 9, 30)))
+    as_of = date(2024, 9, 30)
+    everything = {row.target.id: row for row in ledger.status(as_of)}
+    for target_id, row in everything.items():
+        one = ledger.evaluation(target_id, as_of)
+        assert (one.target.id, one.latest, one.status) == (target_id, row.latest, row.status)

@@ -351,7 +351,7 @@ def record(
         saved = ledger.add_record(
             NewRecord(found.id, to_stored(amount), day, by, source, note), increment=add
         )
-        row = ledger.status(day, search=found.id)[0]
+        row = ledger.evaluation(found.id, day)
     from xlgl.progress import STATUS_LABELS
     from xlgl.render import percent
 
@@ -400,7 +400,7 @@ def show(
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
         found = ledger.find_target(target)
-        row = ledger.status(day, search=found.id)[0]
+        row = ledger.evaluation(found.id, day)
         places = ledger.target_places(found.id)
         records = ledger.records(found.id)
     if fmt is OutputFormat.table:

@@ -806,12 +806,7 @@ class Ledger:
             params.extend(target_ids)
         sql = f"""
             SELECT t.id, l.value, l.as_of, l.recorded_at, l.id
-            FROM targets t JOIN records l ON l.id = (
-                SELECT r.id FROM records r
-                WHERE r.target = t.id AND r.as_of <= ?1 AND r.value IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
-                ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
-            )
+            FROM targets t JOIN records l ON l.id = {_LATEST_LIVE_RECORD}
             {only}
         """
         fromiso = date.fromisoformat
@@ -830,6 +825,7 @@ class Ledger:
         owner: str | None = None,
         search: str | None = None,
         statuses: Iterable[str] | None = None,
+        target_id: str | None = None,
     ) -> list[Evaluation]:
         """The status row of every target that passes the filters, in report order.
 
@@ -838,15 +834,10 @@ class Ledger:
         speed at 100,000 targets: dates are parsed once per distinct string, and the cyclic
         garbage collector is paused while the (acyclic) rows are built."""
         settings = self.settings()
-        where, params = _target_filter(section, kind, owner, search)
+        where, params = _target_filter(section, kind, owner, search, target_id)
         sql = f"""
             SELECT {_TARGET_COLUMNS}, l.value, l.as_of, l.recorded_at, l.id
-            FROM targets t LEFT JOIN records l ON l.id = (
-                SELECT r.id FROM records r
-                WHERE r.target = t.id AND r.as_of <= ? AND r.value IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
-                ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
-            )
+            FROM targets t LEFT JOIN records l ON l.id = {_LATEST_LIVE_RECORD}
             {where}
             ORDER BY t.seq
         """
@@ -876,6 +867,10 @@ class Ledger:
             if collecting:
                 gc.enable()
         return rows
+
+    def evaluation(self, target_id: str, as_of: date) -> Evaluation:
+        """The status row of one target (by id) as of a date."""
+        return self.status(as_of, target_id=target_id)[0]
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -927,6 +922,15 @@ def _insert_rows_sql(rows: int) -> str:
     )
 
 
+# The id of target t's latest live record as of ?1 (the first parameter): the rule of
+# progress.latest_actual, walking records_target_as_of down from ?1 for each target.
+_LATEST_LIVE_RECORD = """(
+    SELECT r.id FROM records r
+    WHERE r.target = t.id AND r.as_of <= ?1 AND r.value IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
+    ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
+)"""
+
 _TARGET_COLUMNS = (  # Target's fields, in Target's order (Ledger.status relies on it)
     "t.id, t.indicator, t.kind, t.comparator, t.value, t.unit, t.direction, t.start, "
     "coalesce(t.due_override, t.due), t.value_hi, t.baseline, t.tolerance, t.year, t.section, "
@@ -942,9 +946,16 @@ def _target(row: Sequence[Any], day: Callable[[str], date] = date.fromisoformat)
 
 
 def _target_filter(
-    section: str | None, kind: str | None, owner: str | None, search: str | None
+    section: str | None,
+    kind: str | None,
+    owner: str | None,
+    search: str | None,
+    target_id: str | None = None,
 ) -> tuple[str, list[Any]]:
     conditions, params = [], []
+    if target_id is not None:
+        conditions.append("t.id = ?")
+        params.append(target_id)
     if section:
         conditions.append("t.section = ?")
         params.append(_normalize_section(section))
