@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from xlgl.model import (  # noqa: F401  (re-exported until the rules move out)
+    COMPARATORS,
+    DIRECTIONS,
+    KINDS,
+    SETTING_NAMES,
+    TARGET_FIELDS,
+    Actual,
+    Settings,
+    Target,
+)
 from xlgl.units import format_value
 
 MET = "met"
@@ -30,82 +40,8 @@ STATUS_LABELS = {
     ON_TRACK: "正常",
 }
 
-# A target's fields as DESIGN.md names them: the seed file and `xlgl targets --format json`.
-TARGET_FIELDS = (
-    "id",
-    "year",
-    "section",
-    "topic",
-    "indicator",
-    "kind",
-    "comparator",
-    "value",
-    "value_hi",
-    "unit",
-    "direction",
-    "baseline",
-    "start",
-    "due",
-    "quote",
-    "offset",
-    "owner",
-)
-KINDS = ("level", "flow", "growth", "share", "milestone")
-COMPARATORS = ("at_least", "at_most", "approx", "reach", "range", "stable")
-DIRECTIONS = ("up", "down")
-
 DAYS_PER_MONTH = 365.25 / 12
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Ledger settings; the defaults are DESIGN.md's. A target may override the tolerance."""
-
-    behind_threshold: float = 0.10  # at risk when completion < expected − this
-    due_soon_days: int = 30  # at risk when due within this many days
-    stale_days: int = 60  # at risk when the last figure is this old
-    approx_tolerance: float = 0.05  # 左右: met within this share of the value
-    stable_tolerance: float = 0.05  # 稳定在/保持在: met within this share of the value
-
-
-SETTING_NAMES = tuple(Settings.__dataclass_fields__)
-
-
-# Target, Actual, Reason and Evaluation are built 100,000 at a time by `xlgl status`: slots, and
-# not frozen, since a frozen dataclass sets every field through object.__setattr__ (at 100,000
-# targets that was half a second of a 3.4 s status). Treat them as values all the same: never
-# assign to a field.
-@dataclass(slots=True)
-class Target:
-    id: str
-    indicator: str
-    kind: str
-    comparator: str
-    value: float
-    unit: str
-    direction: str = "up"
-    start: date = date(2024, 1, 1)
-    due: date = date(2024, 12, 31)
-    value_hi: float | None = None
-    baseline: float | None = None
-    tolerance: float | None = None  # overrides the ledger's approx/stable tolerance
-    year: int = 2024
-    section: str = ""
-    topic: str = ""
-    quote: str = ""
-    offset: int = 0
-    owner: str | None = None
-
-
-@dataclass(slots=True)
-class Actual:
-    """A recorded figure; `recorded_at` (ISO UTC) and `id` break ties on the same as_of."""
-
-    value: float
-    as_of: date
-    recorded_at: str = ""
-    id: int = 0
-    voided: bool = False
+DEFAULT_SETTINGS = Settings()
 
 
 @dataclass(slots=True)
@@ -209,7 +145,7 @@ def expected_completion(target: Target, progress: float, as_of: date) -> float:
 
 
 def evaluate(
-    target: Target, latest: Actual | None, as_of: date, settings: Settings = Settings()
+    target: Target, latest: Actual | None, as_of: date, settings: Settings = DEFAULT_SETTINGS
 ) -> Evaluation:
     """The status row of one target as of a date, given its latest figure (see latest_actual).
 

@@ -1,0 +1,94 @@
+"""The ledger's values: a target, a recorded figure, the ledger's settings.
+
+Plain data shared by the store (which builds them from rows, by field name), the rules (which judge
+them) and the outputs. Nothing here reads a file or the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+# A target's fields as the seed file and `xlgl targets --format json` name them.
+TARGET_FIELDS = (
+    "id",
+    "year",
+    "section",
+    "topic",
+    "indicator",
+    "kind",
+    "comparator",
+    "value",
+    "value_hi",
+    "unit",
+    "direction",
+    "baseline",
+    "start",
+    "due",
+    "quote",
+    "offset",
+    "owner",
+)
+KINDS = ("level", "flow", "growth", "share", "milestone")
+COMPARATORS = ("at_least", "at_most", "approx", "reach", "range", "stable")
+DIRECTIONS = ("up", "down")
+FREQUENCIES = ("month", "quarter", "half", "year", "event")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Ledger settings; the defaults are the documented ones (docs/rules.md). A target may
+    override the tolerance."""
+
+    behind_threshold: float = 0.10  # behind when completion < expected − this
+    red_threshold: float = 0.30  # red light when behind by more than this
+    due_soon_days: int = 30  # the blue light: due within this many days
+    stale_days: int = 60  # (0.1's fixed silence rule; replaced by the reporting calendar)
+    approx_tolerance: float = 0.05  # 左右: met within this share of the value
+    stable_tolerance: float = 0.05  # 稳定在/保持在: a band of this share either side
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings))
+
+
+# Target and Actual are built 100,000 at a time by `xlgl status`: slots, and not frozen, since a
+# frozen dataclass sets every field through object.__setattr__. Treat them as values all the
+# same: never assign to a field.
+@dataclass(slots=True)
+class Target:
+    id: str
+    indicator: str
+    kind: str
+    comparator: str
+    value: float
+    unit: str
+    direction: str = "up"
+    start: date = date(2024, 1, 1)
+    due: date = date(2024, 12, 31)
+    value_hi: float | None = None
+    baseline: float | None = None
+    tolerance: float | None = None  # overrides the ledger's approx/stable tolerance
+    year: int = 2024
+    section: str = ""
+    topic: str = ""
+    quote: str = ""
+    offset: int = 0
+    owner: str | None = None
+    frequency: str = "year"  # month | quarter | half | year | event
+    lag_days: int = 0  # days after a period's end until its figure is normally published
+    scale: float | None = None  # a milestone: the size of one named project …
+    scale_unit: str | None = None  # … in this unit (500 万千瓦)
+    also_units: tuple[str, ...] = ()  # units the report also writes this indicator in (1:1)
+    report: str = ""  # the key of the report that states it
+    retired: bool = False
+
+
+@dataclass(slots=True)
+class Actual:
+    """A recorded figure; `recorded_at` (ISO UTC) and `id` break ties on the same as_of."""
+
+    value: float
+    as_of: date
+    recorded_at: str = ""
+    id: int = 0
+    voided: bool = False
