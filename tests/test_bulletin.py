@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from xlgl import bulletin
-from xlgl.progress import Actual, Target, evaluate
+from xlgl.model import Actual, Target
+from xlgl.progress import evaluate
 from xlgl.render import percent
 
 AS_OF = "2024-09-30"
@@ -74,7 +75,10 @@ def test_build_counts_parts_and_alerts():
     b = bulletin.build(rows, day, "测试通报")
     assert b.title == "测试通报"
     assert b.total == 4
-    assert b.counts == {"met": 1, "overdue": 1, "at_risk": 1, "no_data": 1, "on_track": 0}
+    assert b.counts == {
+        "overdue": 1, "missed": 0, "at_risk": 1, "no_data": 1,
+        "awaiting": 0, "on_track": 0, "met_late": 0, "met": 1,
+    }  # fmt: skip
     assert b.reported == 2
     assert b.completion == pytest.approx((1.0 + 0.1) / 2)  # capped at 100%, reported only
     assert [p.section for p in b.parts] == ["（一）", "（二）"]
@@ -142,7 +146,7 @@ def test_markdown_counts_and_overdue_list(recorded):
     items = re.findall(r"^\d+\. \*\*【(.+?)】(.+?)\*\*（`(.+?)`", alerts, re.M)
     assert items[0] == ("逾期", "盟级重点项目具备开复工条件", "key-projects-ready")
     assert ("预警", "重点项目完成投资", "project-investment") in items
-    assert "逾期 168 天（未报送）" in alerts
+    assert "逾期 168 天，未报送" in alerts
     assert "剩余月份需月均完成" in alerts
     full = text.split("## 全部目标")[1]
     assert "| （一） | 煤炭产量 | 1.4亿吨左右 | 1.07亿吨 | 2024-09-30 | 76.4% |" in full

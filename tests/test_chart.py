@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from xlgl.chart import FIGURE, GOAL, LABEL_WIDTH, PATH, TODAY, chart_lines, expected_value, figures
-from xlgl.progress import Actual, Target
+from xlgl.model import Actual, Target
 
 COAL = Target(
     id="coal-output",

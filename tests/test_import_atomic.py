@@ -117,7 +117,7 @@ def test_the_csv_reader_streams_in_bounded_memory(ledger_path, tmp_path):
 def test_an_unknown_target_in_a_csv_row_names_the_targets_it_may_mean(tmp_path):
     from xlgl.errors import InputError
     from xlgl.importer import ActualsFile, TargetIndex
-    from xlgl.progress import Target
+    from xlgl.model import Target
 
     index = TargetIndex([Target("household-toilets", "新建户厕", "flow", "reach", 2883.0, "个")])
     path = tmp_path / "a.csv"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from xlgl.errors import InputError, LedgerError
 from xlgl.ledger import SCHEMA_VERSION, Ledger, NewRecord
-from xlgl.progress import Actual, latest_actual
+from xlgl.model import Actual
+from xlgl.rules import latest_actual
 from xlgl.seed import load_seed
 
 V1_LEDGER = Path(__file__).parent / "data" / "ledger-v1.db"

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from xlgl.progress import STATUS_LABELS, STATUSES
+from xlgl.words import STATUS_LABELS, STATUSES
 from xlgl.workbook import HEADERS, PERCENT_FORMAT, RECORD_HEADERS, STATUS_FILLS
 
 AS_OF = "2024-09-30"
@@ -73,12 +73,14 @@ def test_target_rows_match_status_json(recorded, tmp_path):
                 assert cell.fill.fill_type == "solid"
                 assert cell.fill.fgColor.rgb == "FF" + fill
                 assert cell.font.color.rgb == "FF" + ink
-            elif name == "reasons":
+            elif name in ("reasons", "reason_codes"):
                 assert (cell.value or "") == "；".join(value)
-            elif name in ("completion", "time_progress", "expected"):
+            elif name == "final":
+                assert bool(cell.value) == value
+            elif name in ("completion", "time_progress", "expected", "expected_at_latest"):
                 assert cell.value == (pytest.approx(value) if value is not None else None), name
                 assert cell.number_format == PERCENT_FORMAT
-            elif name in ("start", "due", "latest_as_of") and value is not None:
+            elif name in ("start", "due", "latest_as_of", "met_on", "next_report_due") and value:
                 assert isinstance(cell.value, datetime)
                 assert cell.value.date().isoformat() == value
                 assert cell.number_format == "yyyy-mm-dd"

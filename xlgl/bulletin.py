@@ -16,15 +16,9 @@ from datetime import date
 from html import escape
 
 from xlgl.files import replace_into
-from xlgl.progress import (
-    AT_RISK,
-    OVERDUE,
-    STATUS_LABELS,
-    Evaluation,
-    severity,
-    summarize,
-)
+from xlgl.progress import Evaluation, severity, summarize
 from xlgl.units import format_value
+from xlgl.words import AT_RISK, MISSED, OVERDUE, STATUS_LABELS, STATUSES
 
 NOTE = (
     "完成率：最新实绩与目标值之比（越低越好的指标为目标值与实绩之比）；"
@@ -91,7 +85,7 @@ def build(rows: Sequence[Evaluation], as_of: date, title: str | None = None) -> 
     by_section: dict[str, list[Evaluation]] = {}
     for row in rows:
         by_section.setdefault(row.target.section, []).append(row)
-    alerts = sorted((r for r in rows if r.status in (OVERDUE, AT_RISK)), key=severity)
+    alerts = sorted((r for r in rows if r.status in (OVERDUE, MISSED, AT_RISK)), key=severity)
     whole = _part("", rows)
     return Bulletin(
         title=title or default_title(rows),
@@ -150,7 +144,7 @@ def _line(row: Evaluation) -> Line:
 
 
 # Display order: worst first reads better in a bulletin than the rule order.
-DISPLAY_ORDER = ("overdue", "at_risk", "no_data", "on_track", "met")
+DISPLAY_ORDER = STATUSES
 
 
 def pct(value: float | None) -> str:
@@ -163,7 +157,7 @@ def cn_date(day: date) -> str:
 
 def headline(b: Bulletin) -> str:
     """截至2024年9月30日，共10个目标：逾期1个、预警3个、未报送3个、正常2个、已完成1个。"""
-    parts = "、".join(f"{STATUS_LABELS[s]}{b.counts[s]}个" for s in DISPLAY_ORDER)
+    parts = "、".join(f"{STATUS_LABELS[s]}{b.counts[s]}个" for s in DISPLAY_ORDER if b.counts[s])
     return f"截至{cn_date(b.as_of)}，共{b.total}个目标：{parts}。"
 
 
@@ -234,10 +228,13 @@ def _md(text: str) -> str:
 # The colours of render.STATUS_STYLES (green, yellow, red, grey) as print-friendly web colours.
 STATUS_COLOURS = {
     "met": ("#1e7b34", "#e3f4e6"),
+    "met_late": ("#1e7b34", "#e3f4e6"),
     "on_track": ("#2f8f46", "#ecf7ee"),
     "at_risk": ("#a86400", "#fff4d6"),
     "overdue": ("#c0271d", "#fde7e5"),
+    "missed": ("#c0271d", "#fde7e5"),
     "no_data": ("#5f6670", "#eef0f2"),
+    "awaiting": ("#5f6670", "#eef0f2"),
 }
 
 FONT_STACK = (

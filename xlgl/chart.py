@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from xlgl.progress import Actual, Target, expected_completion, latest_actual, time_progress
+from xlgl.model import Actual, Target
+from xlgl.rules import expected_completion, latest_actual
 from xlgl.units import format_number, format_value
 
 FIGURE = "●"
@@ -33,8 +34,7 @@ class Chart:
 
 def expected_value(target: Target, day: date) -> float:
     """The figure the target should show on `day` (its expected completion × its value)."""
-    progress = time_progress(target.start, target.due, day)
-    return expected_completion(target, progress, day) * target.value
+    return expected_completion(target, day) * target.value
 
 
 def figures(records: Sequence[Actual], as_of: date) -> list[tuple[date, float]]:

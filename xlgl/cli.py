@@ -34,13 +34,17 @@ class OutputFormat(StrEnum):
 
 class Only(StrEnum):
     overdue = "overdue"
+    missed = "missed"
     at_risk = "at-risk"
 
 
 class StatusChoice(StrEnum):
     met = "met"
+    met_late = "met_late"
+    missed = "missed"
     overdue = "overdue"
     at_risk = "at_risk"
+    awaiting = "awaiting"
     no_data = "no_data"
     on_track = "on_track"
 
@@ -236,7 +240,8 @@ def status(
     only_status: Annotated[
         list[StatusChoice] | None,
         typer.Option(
-            "--status", help="只看某状态，可重复：met、overdue、at_risk、no_data、on_track。"
+            "--status",
+            help="只看某状态，可重复：met、met_late、missed、overdue、at_risk、awaiting、no_data、on_track。",
         ),
     ] = None,
 ) -> None:
@@ -262,7 +267,8 @@ def overdue(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     only: Annotated[
-        Only | None, typer.Option("--only", help="只列 overdue（逾期）或 at-risk（预警）。")
+        Only | None,
+        typer.Option("--only", help="只列 overdue（逾期）、missed（未完成）或 at-risk（预警）。"),
     ] = None,
     section: SectionOption = None,
     owner: OwnerOption = None,
@@ -271,9 +277,15 @@ def overdue(
     ] = False,
 ) -> None:
     """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
-    from xlgl.progress import AT_RISK, OVERDUE, severity
+    from xlgl.progress import severity
+    from xlgl.words import AT_RISK, MISSED, OVERDUE
 
-    wanted = {None: (OVERDUE, AT_RISK), Only.overdue: (OVERDUE,), Only.at_risk: (AT_RISK,)}[only]
+    wanted = {
+        None: (OVERDUE, MISSED, AT_RISK),
+        Only.overdue: (OVERDUE,),
+        Only.missed: (MISSED,),
+        Only.at_risk: (AT_RISK,),
+    }[only]
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
         rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
@@ -352,8 +364,8 @@ def record(
             NewRecord(found.id, to_stored(amount), day, by, source, note), increment=add
         )
         row = ledger.evaluation(found.id, day)
-    from xlgl.progress import STATUS_LABELS
     from xlgl.render import percent
+    from xlgl.words import STATUS_LABELS
 
     typer.echo(
         f"已记录 #{saved.id}：{found.id} {found.indicator} = {format_value(saved.value, found.unit)}"

@@ -30,7 +30,7 @@ from typing import BinaryIO, NamedTuple
 from xlgl.dates import parse_date
 from xlgl.errors import InputError, RowErrors, XlglError, one_line
 from xlgl.ledger import Ledger, NewRow, translate_errors
-from xlgl.progress import Target
+from xlgl.model import Target
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
 REQUIRED_COLUMNS = ("target", "value", "as_of")

@@ -35,15 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from xlgl.errors import InputError, LedgerError
-from xlgl.progress import (
-    SETTING_NAMES,
-    TARGET_FIELDS,
-    Actual,
-    Evaluation,
-    Settings,
-    Target,
-    evaluate,
-)
+from xlgl.model import SETTING_NAMES, TARGET_FIELDS, Actual, Settings, Target
+from xlgl.progress import Evaluation, evaluate
 
 DEFAULT_TIMEOUT = 30.0  # seconds a write waits for another process's lock
 MIGRATION_SET = "xlgl"

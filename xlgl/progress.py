@@ -1,52 +1,61 @@
-"""The rules: completion, time progress, expected progress, status and its reasons.
+"""A target's status row: the verdict of the rules (xlgl/rules.py) on one target, its figures and a
+date, with the reasons a reader needs. Pure: no I/O, no clock.
 
-Everything here is a pure function of (target, its records, as-of date, settings): no I/O, no clock.
-The ledger finds each target's latest figure (in SQL, for speed); `latest_actual` is the same rule
-in Python, and the tests hold the two to each other.
-
-Status, first that applies (DESIGN.md): met, overdue, at_risk, no_data, on_track.
+Status, first that applies (docs/rules.md):
+1. met / met_late — the latest figure meets the target (met_late when it first did after the due);
+2. after the due date, not met — a milestone is overdue; any other target is missed with its
+   final figure, awaiting until due + lag_days, then overdue (应报未报);
+3. at_risk — on or before the due date: behind, below target, over the cap, out of the band,
+   a report late, or an event target silent with under a quarter of its period left;
+4. no_data — no figure yet;
+5. on_track.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
+from datetime import date, timedelta
 
-from xlgl.model import (  # noqa: F401  (re-exported until the rules move out)
-    COMPARATORS,
-    DIRECTIONS,
-    KINDS,
-    SETTING_NAMES,
-    TARGET_FIELDS,
-    Actual,
-    Settings,
-    Target,
+from xlgl import rules
+from xlgl.model import Actual, Settings, Target
+from xlgl.units import format_number, format_value, is_counting_unit
+from xlgl.words import (
+    AT_RISK,
+    AWAITING,
+    MET,
+    MET_LATE,
+    MISSED,
+    NO_DATA,
+    ON_TRACK,
+    OVERDUE,
+    STATUSES,
 )
-from xlgl.units import format_value
-
-MET = "met"
-OVERDUE = "overdue"
-AT_RISK = "at_risk"
-NO_DATA = "no_data"
-ON_TRACK = "on_track"
-STATUSES = (MET, OVERDUE, AT_RISK, NO_DATA, ON_TRACK)
-STATUS_LABELS = {
-    MET: "已完成",
-    OVERDUE: "逾期",
-    AT_RISK: "预警",
-    NO_DATA: "未报送",
-    ON_TRACK: "正常",
-}
 
 DAYS_PER_MONTH = 365.25 / 12
 DEFAULT_SETTINGS = Settings()
 
+# The order of `reasons` within a row (and of `reason_codes`).
+REASON_CODES = (
+    "behind",
+    "below_target",
+    "over_cap",
+    "out_of_band",
+    "late_report",
+    "silent",
+    "due_soon",
+    "overdue",
+    "missed",
+    "pace",
+    "tolerance",
+)
+_REASON_ORDER = {code: n for n, code in enumerate(REASON_CODES)}
+
 
 @dataclass(slots=True)
 class Reason:
-    code: str  # overdue | behind | due_soon | stale | silent | pace | tolerance
+    code: str  # one of REASON_CODES
     text: str  # what the table and the bulletin show, in Chinese
 
 
@@ -60,116 +69,57 @@ class Evaluation:
     latest_as_of: date | None
     completion: float | None
     time_progress: float
-    expected: float
+    expected: float  # expected completion at as_of (for the reader)
+    expected_at_latest: float | None  # expected completion at the latest figure's date (judged)
     status: str
     reasons: tuple[Reason, ...] = field(default=())
+    met_on: date | None = None
+    next_report_due: date | None = None
+    light: str = "grey"
+    final: bool = False
+    gap: float = 0.0  # how far short of what was expected, as a fraction (0.315 = 31.5 points)
 
     @property
-    def shortfall(self) -> float:
-        """Percentage points behind the expected completion (0 when ahead or without data)."""
-        if self.completion is None:
-            return 0.0
-        return max(0.0, self.expected - self.completion)
+    def reason_codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]
 
 
 def latest_actual(records: Iterable[Actual], as_of: date) -> Actual | None:
-    """The non-voided record with the greatest as_of not after `as_of`; ties: recorded last."""
-    candidates = [r for r in records if not r.voided and r.as_of <= as_of]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda r: (r.as_of, r.recorded_at, r.id))
-
-
-def time_progress(start: date, due: date, as_of: date) -> float:
-    """Days from start to as_of, inclusive, over days from start to due, inclusive; in [0, 1]."""
-    total = (due - start).days + 1
-    if total <= 0:
-        return 1.0
-    elapsed = (as_of - start).days + 1
-    return min(1.0, max(0.0, elapsed / total))
-
-
-# evaluate's: 100,000 targets share a handful of (start, due) pairs, and one as-of date.
-_time_progress = lru_cache(maxsize=4096)(time_progress)
-
-
-def completion(target: Target, actual: float | None) -> float | None:
-    """完成率: actual over target (direction up), or target over actual when more is worse."""
-    if actual is None:
-        return None
-    goal = target.value
-    if target.direction == "down":
-        if actual <= goal:
-            return 1.0
-        return goal / actual
-    if goal == 0:
-        return 1.0 if actual >= 0 else 0.0
-    return actual / goal
-
-
-def tolerance_for(target: Target, settings: Settings) -> float:
-    """The tolerance that applies to an approx or stable target (0 for the others)."""
-    if target.comparator not in ("approx", "stable"):
-        return 0.0
-    if target.tolerance is not None:
-        return target.tolerance
-    return settings.approx_tolerance if target.comparator == "approx" else settings.stable_tolerance
-
-
-def threshold(target: Target, settings: Settings) -> float:
-    """The figure that meets the target: the value, widened by the tolerance on the good side."""
-    tolerance = tolerance_for(target, settings)
-    if target.direction == "down":
-        return target.value * (1 + tolerance)
-    return target.value * (1 - tolerance)
-
-
-def is_met(target: Target, actual: float | None, settings: Settings) -> bool:
-    if actual is None:
-        return False
-    if target.direction == "down":
-        return actual <= threshold(target, settings)
-    return actual >= threshold(target, settings)
-
-
-def expected_completion(target: Target, progress: float, as_of: date) -> float:
-    """How far the target should be by now, as a completion rate (时间过半、任务过半)."""
-    if target.kind in ("growth", "share"):
-        return 1.0
-    if target.kind == "milestone" and target.value <= 1:
-        return 1.0 if as_of >= target.due else 0.0
-    if target.kind == "level" and target.baseline is not None and target.value:
-        base = target.baseline
-        return (base + (target.value - base) * progress) / target.value
-    return progress
+    return rules.latest_actual(list(records), as_of)
 
 
 def evaluate(
-    target: Target, latest: Actual | None, as_of: date, settings: Settings = DEFAULT_SETTINGS
+    target: Target,
+    latest: Actual | None,
+    as_of: date,
+    settings: Settings = DEFAULT_SETTINGS,
+    figures: Sequence[Actual] | None = None,
 ) -> Evaluation:
-    """The status row of one target as of a date, given its latest figure (see latest_actual).
-
-    Status, first that applies: met, overdue, at_risk, no_data, on_track. Reasons are written
-    only where they explain a status: met within the tolerance, overdue, at risk."""
+    """The status row of one target as of a date, given its latest live figure not after that date
+    and, when known, all its live figures up to then, oldest first (for `met_on`; without them a
+    met target counts as met since its latest figure)."""
     value = None if latest is None else latest.value
-    progress = _time_progress(target.start, target.due, as_of)
-    expected = expected_completion(target, progress, as_of)
-    rate = completion(target, value)
+    rate = rules.completion(target, value)
+    progress = rules.time_progress(target.start, target.due, as_of)
+    expected = rules.expected_completion(target, as_of)
+    expected_at_latest = None if latest is None else rules.expected_completion(target, latest.as_of)
+    report_due = rules.next_report_due(target, None if latest is None else latest.as_of)
+    after_due = as_of > target.due
+    reasons: list[Reason] = []
+    met_since = None
+    gap = 0.0
 
-    if value is not None and is_met(target, value, settings):
-        status = MET
-        reasons: list[Reason] = []
-        if (target.direction == "up" and value < target.value) or (
-            target.direction == "down" and value > target.value
-        ):
-            tolerance = tolerance_for(target, settings)
-            reasons.append(Reason("tolerance", f"在容差 {_pct(tolerance)} 内视为完成"))
-    elif as_of > target.due:
-        status = OVERDUE
-        days = (as_of - target.due).days
-        reasons = [Reason("overdue", f"逾期 {days} 天" + ("（未报送）" if latest is None else ""))]
+    if latest is not None and rules.is_met(target, latest.value, settings):
+        met_since = rules.met_on(target, figures or [latest], settings) or latest.as_of
+        status = MET_LATE if met_since > target.due else MET
+        if rules.within_tolerance_only(target, latest.value):
+            tolerance = rules.tolerance_for(target, settings)
+            reasons.append(Reason("tolerance", f"在容差 ±{_pct(tolerance)} 内视为完成"))
+    elif after_due:
+        status, reasons = _after_due(target, latest, as_of, report_due)
     else:
-        reasons = _risks(target, latest, rate, expected, progress, as_of, settings)
+        reasons, gap = _risks(target, latest, rate, expected_at_latest, progress, as_of, settings)
+        reasons += _late(target, latest, as_of, report_due, progress)
         if reasons:
             status = AT_RISK
         elif latest is None:
@@ -177,10 +127,14 @@ def evaluate(
         else:
             status = ON_TRACK
 
-    if status in (OVERDUE, AT_RISK) and target.kind == "flow":
+    days_left = (target.due - as_of).days
+    if status in (AT_RISK, NO_DATA, ON_TRACK) and 0 <= days_left <= settings.due_soon_days:
+        reasons.append(Reason("due_soon", f"距时限 {days_left} 天"))
+    if target.kind == "flow" and (status == OVERDUE or any(r.code == "behind" for r in reasons)):
         pace = _pace_needed(target, value, as_of)
         if pace:
             reasons.append(pace)
+    reasons.sort(key=lambda r: _REASON_ORDER[r.code])
 
     return Evaluation(
         target=target,
@@ -190,36 +144,110 @@ def evaluate(
         completion=rate,
         time_progress=progress,
         expected=expected,
+        expected_at_latest=expected_at_latest,
         status=status,
         reasons=tuple(reasons),
+        met_on=met_since,
+        next_report_due=report_due,
+        light=_light(status, reasons, gap, settings),
+        final=after_due and status in (MET, MET_LATE, MISSED),
+        gap=gap,
     )
+
+
+def _after_due(
+    target: Target, latest: Actual | None, as_of: date, report_due: date | None
+) -> tuple[str, list[Reason]]:
+    """The verdict once the due date has passed and the target is not met."""
+    if target.kind == "milestone":
+        days = (as_of - target.due).days
+        return OVERDUE, [
+            Reason("overdue", f"逾期 {days} 天" + ("，未报送" if latest is None else ""))
+        ]
+    if latest is not None and latest.as_of >= target.due:
+        return MISSED, [Reason("missed", "未完成：" + _shortfall(target, latest.value))]
+    final_due = rules.final_figure_due(target)
+    if as_of <= final_due:
+        return AWAITING, []
+    return OVERDUE, [
+        Reason(
+            "late_report",
+            f"应报未报：截至 {target.due.isoformat()} 的数据应于 {final_due.isoformat()} 前报送",
+        )
+    ]
 
 
 def _risks(
     target: Target,
     latest: Actual | None,
     rate: float | None,
-    expected: float,
+    expected_at_latest: float | None,
     progress: float,
     as_of: date,
     settings: Settings,
+) -> tuple[list[Reason], float]:
+    """The one shortfall reason that applies by comparator, judged at the figure's own date, and
+    how far short it is (a fraction, for the light)."""
+    if latest is None or rate is None:
+        return [], 0.0
+    value = latest.value
+    if target.comparator == "stable":
+        side = "高于" if value > target.value else "低于"
+        band = _pct(rules.tolerance_for(target, settings))
+        return [
+            Reason("out_of_band", f"{side}目标 {_difference(target, value)}（允许 ±{band}）")
+        ], 0.0
+    if target.comparator == "at_most" or target.direction == "down":
+        return [Reason("over_cap", f"超出上限 {_difference(target, value)}")], 1 - rate
+    if target.kind in ("growth", "share"):
+        gap = 1 - rate
+        if gap > settings.behind_threshold:
+            return [Reason("below_target", f"低于目标 {_difference(target, value)}")], gap
+        return [], gap
+    expected = expected_at_latest if expected_at_latest is not None else 0.0
+    gap = expected - rate
+    if gap > settings.behind_threshold:
+        text = f"落后时间进度 {gap * 100:.1f} 个百分点（截至 {latest.as_of.isoformat()}）"
+        return [Reason("behind", text)], gap
+    return [], max(0.0, gap)
+
+
+def _late(
+    target: Target, latest: Actual | None, as_of: date, report_due: date | None, progress: float
 ) -> list[Reason]:
-    reasons = []
-    if rate is not None and rate < expected - settings.behind_threshold:
-        points = (expected - rate) * 100
-        reasons.append(Reason("behind", f"落后时间进度 {points:.1f} 个百分点"))
-    days_left = (target.due - as_of).days
-    if days_left <= settings.due_soon_days:
-        reasons.append(Reason("due_soon", f"距时限 {days_left} 天"))
-    if latest is not None:
-        silent_days = (as_of - latest.as_of).days
-        if silent_days >= settings.stale_days:
-            reasons.append(
-                Reason("stale", f"{silent_days} 天未报送（最近一次 {latest.as_of.isoformat()}）")
+    if report_due is not None and as_of > report_due:
+        period_end = report_due - timedelta(days=target.lag_days)
+        return [
+            Reason(
+                "late_report",
+                f"应报未报：截至 {period_end.isoformat()} 的数据应于 {report_due.isoformat()} 前报送",
             )
-    elif progress > 0.75:
-        reasons.append(Reason("silent", "从未报送，剩余时间不足四分之一"))
-    return reasons
+        ]
+    if target.frequency == "event" and latest is None and progress > 0.75:
+        return [Reason("silent", "从未报送，剩余时间不足四分之一")]
+    return []
+
+
+def _difference(target: Target, value: float) -> str:
+    """The distance between a figure and the target value, as a reader says it: 个百分点 for
+    percent units, else the amount in the target's unit."""
+    distance = abs(value - target.value)
+    if target.unit == "%":
+        return f"{distance:.1f} 个百分点"
+    if is_counting_unit(target.unit):
+        return format_value(math.ceil(distance - 1e-9), target.unit)
+    return format_value(round(distance, 4), target.unit)
+
+
+def _shortfall(target: Target, value: float) -> str:
+    if target.comparator == "stable":
+        side = "高于" if value > target.value else "低于"
+        return f"{side}目标 {_difference(target, value)}"
+    if target.comparator == "at_most" or target.direction == "down":
+        return f"超出上限 {_difference(target, value)}"
+    rate = rules.completion(target, value)
+    done = "" if rate is None else f"，完成率 {format_number(round(rate * 100, 1))}%"
+    return f"低于目标 {_difference(target, value)}{done}"
 
 
 def _pace_needed(target: Target, value: float | None, as_of: date) -> Reason | None:
@@ -229,23 +257,51 @@ def _pace_needed(target: Target, value: float | None, as_of: date) -> Reason | N
     if remaining <= 0 or days_left <= 0:
         return None
     months_left = max(1.0, days_left / DAYS_PER_MONTH)
-    per_month = round(remaining / months_left, 2)
-    return Reason("pace", f"剩余月份需月均完成 {format_value(per_month, target.unit)}")
+    per_month = remaining / months_left
+    if is_counting_unit(target.unit):
+        shown = format_value(math.ceil(per_month - 1e-9), target.unit)
+    else:
+        shown = format_value(round(per_month, 2), target.unit)
+    return Reason("pace", f"剩余月份需月均完成 {shown}")
 
 
-_SEVERITY_RANK = {OVERDUE: 0, AT_RISK: 1, NO_DATA: 2, ON_TRACK: 3, MET: 4}
+def _light(status: str, reasons: Sequence[Reason], gap: float, settings: Settings) -> str:
+    """红 overdue, missed, or short by more than red_threshold; 黄 other risks; 蓝 due soon
+    while on track or unreported; 绿 met or on track; 灰 no data or awaiting."""
+    if status in (OVERDUE, MISSED):
+        return "red"
+    if status == AT_RISK:
+        return "red" if gap > settings.red_threshold else "yellow"
+    due_soon = any(r.code == "due_soon" for r in reasons)
+    if status in (ON_TRACK, NO_DATA) and due_soon:
+        return "blue"
+    if status in (MET, MET_LATE, ON_TRACK):
+        return "green"
+    return "grey"
+
+
+_STATUS_RANK = {status: n for n, status in enumerate(STATUSES)}
+_LIGHT_RANK = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "grey": 4}
 
 
 def severity(row: Evaluation) -> tuple:
-    """Sort key, worst first: overdue before at risk; then longest overdue / furthest behind."""
-    rank = _SEVERITY_RANK[row.status]
+    """Sort key, worst first: by status (overdue, missed, at risk …), red before yellow, longest
+    overdue, furthest behind, then report order of due date and id."""
     days_over = (row.as_of - row.target.due).days if row.status == OVERDUE else 0
     completion_now = row.completion if row.completion is not None else -1.0
-    return (rank, -days_over, -row.shortfall, completion_now, row.target.due, row.target.id)
+    return (
+        _STATUS_RANK[row.status],
+        _LIGHT_RANK[row.light],
+        -days_over,
+        -row.gap,
+        completion_now,
+        row.target.due,
+        row.target.id,
+    )
 
 
 def summarize(rows: Iterable[Evaluation]) -> dict[str, int]:
-    """Counts per status, every status present (0 where none)."""
+    """Counts per status, every status present (0 where none), worst first."""
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row.status] += 1

@@ -17,15 +17,20 @@ from itertools import islice
 from typing import IO, Any
 
 from xlgl.ledger import Record
-from xlgl.progress import STATUS_LABELS, STATUSES, TARGET_FIELDS, Evaluation, Target, summarize
+from xlgl.model import TARGET_FIELDS, Target
+from xlgl.progress import Evaluation, summarize
 from xlgl.units import format_number, format_value
+from xlgl.words import STATUS_LABELS, STATUSES
 
 STATUS_STYLES = {
     "met": "green",
+    "met_late": "green",
     "on_track": "green",
     "at_risk": "yellow",
     "overdue": "bold red",
+    "missed": "bold red",
     "no_data": "bright_black",
+    "awaiting": "bright_black",
 }
 
 COMPARATOR_WORDS = {
@@ -55,8 +60,18 @@ STATUS_FIELDS = [
     "completion",
     "time_progress",
     "expected",
+    "expected_at_latest",
     "status",
     "reasons",
+    "reason_codes",
+    "light",
+    "met_on",
+    "final",
+    "next_report_due",
+    "frequency",
+    "lag_days",
+    "scale",
+    "scale_unit",
 ]
 RECORD_FIELDS = [
     "id",
@@ -91,6 +106,9 @@ def status_dict(row: Evaluation) -> dict[str, Any]:
     latest_as_of = row.latest_as_of
     completion = row.completion
     reasons = row.reasons
+    expected_at_latest = row.expected_at_latest
+    met_on = row.met_on
+    report_due = row.next_report_due
     return {
         "id": target.id,
         "section": target.section,
@@ -110,8 +128,20 @@ def status_dict(row: Evaluation) -> dict[str, Any]:
         "completion": None if completion is None else round(completion, FRACTION_DIGITS),
         "time_progress": _PROGRESS[row.time_progress],
         "expected": round(row.expected, FRACTION_DIGITS),
+        "expected_at_latest": None
+        if expected_at_latest is None
+        else round(expected_at_latest, FRACTION_DIGITS),
         "status": row.status,
         "reasons": [reason.text for reason in reasons] if reasons else [],
+        "reason_codes": [reason.code for reason in reasons] if reasons else [],
+        "light": row.light,
+        "met_on": None if met_on is None else _DAYS[met_on],
+        "final": row.final,
+        "next_report_due": None if report_due is None else _DAYS[report_due],
+        "frequency": target.frequency,
+        "lag_days": target.lag_days,
+        "scale": target.scale,
+        "scale_unit": target.scale_unit,
     }
 
 
@@ -213,9 +243,10 @@ def short_date(day: date | None, as_of: date) -> str:
 
 
 def summary_line(rows: Sequence[Evaluation], as_of: date) -> str:
+    """The counts per status worth saying, worst first: a line people paste into a message."""
     counts = summarize(rows)
-    parts = " · ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES)
-    return f"截至 {as_of.isoformat()}，共 {len(rows)} 个目标：{parts}"
+    parts = " · ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES if counts[s])
+    return f"截至 {as_of.isoformat()}，共 {len(rows)} 个目标" + (f"：{parts}" if parts else "")
 
 
 # --- tables --------------------------------------------------------------------------------------

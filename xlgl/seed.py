@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgl.errors import InputError
-from xlgl.progress import COMPARATORS, DIRECTIONS, KINDS
+from xlgl.model import COMPARATORS, DIRECTIONS, KINDS
 from xlgl.units import unit_family
 
 DEFAULT_SEED_NAME = "targets-2024.toml"

@@ -528,3 +528,12 @@ def format_value(value: float | Decimal | int | None, unit: str) -> str:
     if value is None:
         return "—"
     return format_number(value) + unit
+
+
+def is_counting_unit(unit: str) -> bool:
+    """Whole things counted one by one (个, 户, 人, 人次 …, without 万): a pace or a shortfall in
+    such a unit is a whole number."""
+    found = _unit(unit)
+    if found is None or found.magnitude:
+        return False
+    return found.family in COUNTING_WORDS or found.family in ("people", "person_times")

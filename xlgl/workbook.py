@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from xlgl.ledger import Record
-from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation
+from xlgl.progress import Evaluation
 from xlgl.render import RECORD_FIELDS, STATUS_FIELDS, STATUS_STYLES, record_dict, status_dict
+from xlgl.words import STATUS_LABELS, STATUSES
 
 # Excel's own "good / neutral / bad" cell styles, by the rich colour of render.STATUS_STYLES.
 FILLS = {
@@ -49,8 +50,18 @@ HEADERS = {
     "completion": ("完成率", 9),
     "time_progress": ("时间进度", 9),
     "expected": ("应完成", 9),
+    "expected_at_latest": ("实绩日应完成", 9),
     "status": ("状态", 8),
     "reasons": ("原因", 36),
+    "reason_codes": ("原因代码", 14),
+    "light": ("灯", 6),
+    "met_on": ("完成日期", 11),
+    "final": ("终评", 6),
+    "next_report_due": ("下次应报", 11),
+    "frequency": ("报送频次", 8),
+    "lag_days": ("出数滞后天数", 8),
+    "scale": ("项目规模", 9),
+    "scale_unit": ("规模单位", 8),
     "quote": ("报告原文", 50),
 }
 # The columns of `status --format json`, and the quote (wrapped) at the end.
@@ -71,8 +82,8 @@ RECORD_HEADERS = {
     "voided": ("已作废", 7),
 }
 
-DATE_FIELDS = {"start", "due", "latest_as_of", "as_of"}
-PERCENT_FIELDS = {"completion", "time_progress", "expected"}
+DATE_FIELDS = {"start", "due", "latest_as_of", "as_of", "met_on", "next_report_due"}
+PERCENT_FIELDS = {"completion", "time_progress", "expected", "expected_at_latest"}
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
 SHEETS = ("汇总", "目标", "记录")
@@ -194,9 +205,10 @@ def _summary_sheet(sheet: Any, f: _Formats, b: Any) -> None:
         sheet.write_number(row, 1, part.total, f.number)
         for column, status in enumerate(STATUSES, 2):
             sheet.write_number(row, column, part.counts[status], f.number)
-        sheet.write_number(row, 7, part.reported, f.number)
-        _write_fraction(sheet, row, 8, part.completion, f.percent)
-        sheet.write_number(row, 9, part.time_progress, f.percent)
+        after = 2 + len(STATUSES)
+        sheet.write_number(row, after, part.reported, f.number)
+        _write_fraction(sheet, row, after + 1, part.completion, f.percent)
+        sheet.write_number(row, after + 2, part.time_progress, f.percent)
     sheet.write_string(row + 2, 0, "说明", f.label)
     from xlgl.bulletin import NOTE
 
@@ -219,7 +231,7 @@ def _targets_sheet(
             value = data[name]
             if name == "status":
                 sheet.write_string(number, column, STATUS_LABELS[value], f.status[value])
-            elif name == "reasons":
+            elif name in ("reasons", "reason_codes"):
                 sheet.write_string(number, column, "；".join(value), f.wrap)
             elif name in ("quote", "indicator"):
                 sheet.write_string(number, column, value, f.wrap)
