@@ -263,9 +263,32 @@ def test_void_keeps_both_records_in_the_history(xlgl):
 
 
 def test_settings_can_be_read_and_changed(xlgl):
-    assert "stale_days = 60" in xlgl("settings").stdout
-    assert xlgl("settings", "stale_days", "90").exit_code == 0
-    assert "stale_days = 90" in xlgl("settings").stdout
+    assert "due_soon_days = 30" in xlgl("settings").stdout
+    assert xlgl("settings", "due_soon_days", "45").exit_code == 0
+    assert "due_soon_days = 45" in xlgl("settings").stdout
+    assert xlgl("settings", "red_threshold", "0.25").exit_code == 0
+    assert "red_threshold = 0.25" in xlgl("settings").stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("approx_tolerance", "5", "须在 0 到 0.5 之间"),  # 5 would make GDP −2.3% 已完成
+        ("due_soon_days", "inf", "须为整数"),
+        ("due_soon_days", "7.5", "须为整数"),
+        ("behind_threshold", "nan", "须为数字"),
+        ("behind_threshold", "-0.1", "须在 0 到 1 之间"),
+        ("red_threshold", "abc", "须为数字"),
+        ("colour", "1", "没有设置项“colour”"),
+    ],
+)
+def test_settings_out_of_range_are_refused_in_chinese(xlgl, ledger_path, name, value, words):
+    before = ledger_path.read_bytes()
+    result = xlgl("settings", name, value)
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert ledger_path.read_bytes() == before
+    assert "approx_tolerance = 0.05" in xlgl("settings").stdout
 
 
 # --- errors: one line, the documented exit code -------------------------------------------------

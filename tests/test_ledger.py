@@ -139,9 +139,9 @@ def test_a_bulk_insert_is_all_or_nothing(ledger):
 
 
 def test_settings_are_stored_in_the_ledger(ledger):
-    assert ledger.settings().stale_days == 60
-    ledger.set_setting("stale_days", 90)
-    assert ledger.settings().stale_days == 90
+    assert ledger.settings().due_soon_days == 30
+    ledger.set_setting("due_soon_days", 90)
+    assert ledger.settings().due_soon_days == 90
     with pytest.raises(InputError, match="没有设置项"):
         ledger.set_setting("colour", 1)
 

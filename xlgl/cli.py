@@ -496,22 +496,26 @@ def assign(
     typer.echo(f"{found.id}（{found.indicator}）：" + "，".join(c for c in changes if c))
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # a value of -0.1: refused
 def settings(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help="设置项名称。")] = None,
-    value: Annotated[float | None, typer.Argument(help="新值。")] = None,
+    value: Annotated[str | None, typer.Argument(help="新值。")] = None,
 ) -> None:
-    """查看或修改台账的判定阈值（落后阈值、临期天数、久未报送天数、容差）。"""
+    """查看或修改台账的判定阈值（落后阈值、红灯阈值、临期天数、容差）。"""
     from xlgl.errors import InputError
+    from xlgl.model import parse_setting
 
+    if name is not None:
+        if value is None:
+            raise InputError(f"请给出 {name} 的新值")
+        try:
+            checked = parse_setting(name, value)
+        except ValueError as error:
+            raise InputError(str(error)) from None
     with open_ledger(ctx) as ledger:
         if name is not None:
-            if value is None:
-                raise InputError(f"请给出 {name} 的新值")
-            if value < 0:
-                raise InputError("设置值不能为负数")
-            ledger.set_setting(name, value)
+            ledger.set_setting(name, checked)
         current = ledger.settings()
     for key, current_value in vars(current).items():
         typer.echo(f"{key} = {current_value:g}")

@@ -6,6 +6,7 @@ them) and the outputs. Nothing here reads a file or the clock.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -43,12 +44,38 @@ class Settings:
     behind_threshold: float = 0.10  # behind when completion < expected − this
     red_threshold: float = 0.30  # red light when behind by more than this
     due_soon_days: int = 30  # the blue light: due within this many days
-    stale_days: int = 60  # (0.1's fixed silence rule; replaced by the reporting calendar)
     approx_tolerance: float = 0.05  # 左右: met within this share of the value
     stable_tolerance: float = 0.05  # 稳定在/保持在: a band of this share either side
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
+
+# Each setting's range, inclusive, and what it is, for `xlgl settings`.
+SETTING_RANGES: dict[str, tuple[float, float, str]] = {
+    "behind_threshold": (0, 1, "落后多少（完成率与应完成之差）算预警，如 0.10"),
+    "red_threshold": (0, 1, "落后多少算红灯，如 0.30"),
+    "due_soon_days": (0, 366, "距时限多少天内亮蓝灯（整数天）"),
+    "approx_tolerance": (0, 0.5, "“左右”的容差，如 0.05"),
+    "stable_tolerance": (0, 0.5, "“稳定在”的容差，如 0.05"),
+}
+
+
+def parse_setting(name: str, text: str) -> float | int:
+    """A setting's value from text, checked against its type and range; ValueError in Chinese."""
+    if name not in SETTING_RANGES:
+        raise ValueError(f"没有设置项“{name}”；可设：{'、'.join(SETTING_NAMES)}")
+    low, high, _ = SETTING_RANGES[name]
+    whole = isinstance(getattr(Settings(), name), int)
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or (whole and value != int(value)):
+        kind = "整数" if whole else "数字"
+        raise ValueError(f"{name} 须为{kind}，“{text}”不是")
+    if not low <= value <= high:
+        raise ValueError(f"{name} 须在 {low:g} 到 {high:g} 之间，“{text}”超出范围")
+    return int(value) if whole else value
 
 
 # Target and Actual are built 100,000 at a time by `xlgl status`: slots, and not frozen, since a
