@@ -46,6 +46,7 @@ class Settings:
     due_soon_days: int = 30  # the blue light: due within this many days
     approx_tolerance: float = 0.05  # 左右: met within this share of the value
     stable_tolerance: float = 0.05  # 稳定在/保持在: a band of this share either side
+    report_day: int = 5  # an event target reports its progress by this day of the next month
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
@@ -57,6 +58,7 @@ SETTING_RANGES: dict[str, tuple[float, float, str]] = {
     "due_soon_days": (0, 366, "距时限多少天内亮蓝灯（整数天）"),
     "approx_tolerance": (0, 0.5, "“左右”的容差，如 0.05"),
     "stable_tolerance": (0, 0.5, "“稳定在”的容差，如 0.05"),
+    "report_day": (1, 28, "无报送周期的目标每月几日前报送上月进展（整数，默认 5）"),
 }
 
 
@@ -108,6 +110,9 @@ class Target:
     also_units: tuple[str, ...] = ()  # units the report also writes this indicator in (1:1)
     report: str = ""  # the key of the report that states it
     retired: bool = False
+    co_owners: tuple[str, ...] = ()  # 配合单位
+    leader: str | None = None  # 分管领导
+    contact: str | None = None  # 联系人 (name and telephone, as the office writes it)
 
 
 @dataclass(slots=True)
