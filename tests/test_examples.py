@@ -353,3 +353,40 @@ def test_weekly_reports_says_which_step_failed(env, tmp_path):
     assert result.returncode == 4 and result.stdout == ""
     assert "台账失败：台账不可用（退出码 4）" in result.stderr
     assert list((tmp_path / "reports").iterdir()) == []
+
+
+# --- the README's crontab ------------------------------------------------------------------------
+
+
+def readme_crontab() -> list[str]:
+    """The commands of the ```cron block in the README's "Scheduled scripts" section."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Scheduled scripts\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```cron\n", 1)[1].split("```", 1)[0]
+    jobs = [line for line in block.splitlines() if line[:1].isdigit() or line[:1] == "*"]
+    return [line.split(None, 5)[5] for line in jobs]  # five schedule fields, then the command
+
+
+def test_the_readme_crontab_lines_work_under_cron(tmp_path, ledger_path, xlgl_bin):
+    jobs = readme_crontab()
+    assert len(jobs) == 4 and all("/opt/xlgl/.venv/bin/xlgl" in job for job in jobs)
+    srv = tmp_path / "srv"
+    srv.mkdir()
+    for job in jobs:
+        job = (
+            job.replace("/opt/xlgl/.venv/bin/xlgl", str(xlgl_bin))
+            .replace("/opt/xlgl/examples", str(EXAMPLES))
+            .replace("/srv/xlgl/ledger.db", str(ledger_path))
+            .replace("/srv/xlgl", str(srv))
+        )
+        # cron runs each command with /bin/sh -c, PATH=/usr/bin:/bin, HOME, LOGNAME and SHELL
+        result = subprocess.run(
+            ["env", "-i", f"PATH={CRON_PATH}", f"HOME={tmp_path}", "LOGNAME=xlgl",
+             "SHELL=/bin/sh", "/bin/sh", "-c", job],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, (job, result.stderr)
+        assert result.stderr == "", job
+    assert (srv / "overdue.csv").read_text(encoding="utf-8").startswith("id,")
+    assert len(list((srv / "reports").iterdir())) == 3
+    assert (srv / "inbox" / "import.log").exists()
