@@ -270,6 +270,25 @@ def test_nightly_import_gives_up_after_waiting_for_an_earlier_run(env, tmp_path,
     assert (inbox / "coal.csv").exists() and history_rows(ledger_path) == []
 
 
+def test_nightly_import_without_flock_warns_and_still_imports(env, tmp_path, ledger_path):
+    tools = tmp_path / "tools"  # a PATH with what the script uses, except flock
+    tools.mkdir()
+    for name in ("sh", "date", "mkdir", "dirname", "basename", "mv", "rm"):
+        found = shutil.which(name, path=CRON_PATH)
+        assert found, name
+        (tools / name).symlink_to(found)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "coal.csv").write_text("target,value,as_of\ncoal-output,1,2024-09-30\n")
+    result = run("nightly-import.sh", env | {"PATH": str(tools), "XLGL_INBOX": str(inbox)})
+    assert result.returncode == 0
+    assert (
+        result.stderr
+        == "nightly-import: 警告：没有 flock 命令，本次运行未加锁，两次运行重叠时可能重复导入\n"
+    )
+    assert len(history_rows(ledger_path)) == 1
+
+
 # --- every script: xlgl not found, or found but unable to run ------------------------------------
 
 
