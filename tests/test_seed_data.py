@@ -685,3 +685,19 @@ def test_common_short_names() -> None:
     assert "GDP" in _by_id()["gdp-growth"]["aliases"]
     assert "规上工业增加值" in _by_id()["industrial-value-added-growth"]["aliases"]
     assert "固投" in _by_id()["fixed-asset-investment-growth"]["aliases"]
+
+
+def test_each_calendar_rule_code_means_one_frequency_and_lag() -> None:
+    """The comment after each `frequency` names its rule (docs/seed.md); a rule is one
+    (frequency, lag_days), so a reviewer can check a target against its rule's reason."""
+    lines = TARGETS.read_text(encoding="utf-8").splitlines()
+    codes = [line.split("#", 1)[1].split()[0] for line in lines if line.startswith("frequency =")]
+    assert len(codes) == len(load_targets())
+    rules: dict[str, set[tuple[str, int]]] = {}
+    for code, t in zip(codes, load_targets(), strict=True):
+        rules.setdefault(code, set()).add((t["frequency"], t["lag_days"]))
+    assert all(len(pairs) == 1 for pairs in rules.values()), rules
+    assert set(rules) <= set("MQDHYARPE")
+    docs = (ROOT / "docs" / "seed.md").read_text(encoding="utf-8")
+    for code, ((frequency, lag),) in rules.items():
+        assert f"| {code} | {frequency}, {lag} |" in docs, code
