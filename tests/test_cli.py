@@ -367,9 +367,8 @@ def test_a_json_seed_of_the_same_shape_builds_the_same_ledger(tmp_path, seed_pat
     import tomllib
 
     data = tomllib.loads(seed_path.read_text(encoding="utf-8"))
-    data["report"]["source"] = str(
-        seed_path.parent.parent.parent / "seed" / data["report"]["source"].split("/")[-1]
-    )
+    report = seed_path.parent / data["report"]["source"]  # a seed reads only its own folder
+    (tmp_path / report.name).write_bytes(report.read_bytes())
     json_seed = tmp_path / "seed.json"
     json_seed.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
     result = CliRunner().invoke(

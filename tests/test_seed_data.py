@@ -34,8 +34,14 @@ COMPARATORS = {"at_least", "at_most", "approx", "reach", "range", "stable"}
 TARGET_KEYS = {
     "id", "year", "section", "topic", "indicator", "kind", "comparator", "value", "value_hi",
     "unit", "direction", "baseline", "start", "due", "quote", "offset", "owner", "also",
+    "frequency", "lag_days", "scale", "scale_unit", "also_units", "aliases", "retired",
+    "retired_reason",
 }  # fmt: skip
-OPTIONAL_KEYS = {"value_hi", "baseline", "also"}
+OPTIONAL_KEYS = {
+    "value_hi", "baseline", "also", "scale", "scale_unit", "also_units", "aliases", "retired",
+    "retired_reason",
+}  # fmt: skip
+FREQUENCIES = {"month", "quarter", "half", "year", "event"}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 # Each exclusion reason starts with one of these categories (then says why, for that occurrence).
@@ -70,7 +76,7 @@ ARABIC = re.compile(
     rf"(?<![{DIGITS}.．])第?[{DIGITS}]+(?:[.,．][{DIGITS}]+)*(?:[—–\-～~][{DIGITS}]+(?:[.．][{DIGITS}]+)?)?"
 )
 CHINESE = re.compile(rf"(?<![{DIGITS}{NUMERALS}.．])第?[{NUMERALS}]+")
-CN_VALUE = {1: "一", 2: "两二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九",
+CN_VALUE = {1: "一", 2: "两二双", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九",
             10: "十", 100: "百", 1000: "千"}  # fmt: skip
 
 
@@ -90,9 +96,14 @@ def spans_of(target: dict) -> list[tuple[int, int]]:
     return [(p["offset"], p["offset"] + len(p["quote"])) for p in places]
 
 
+def live_spans(targets: list[dict]) -> list[tuple[int, int]]:
+    """The report spans that live targets quote; a retired target covers no number any more."""
+    return [span for t in targets if not t.get("retired") for span in spans_of(t)]
+
+
 def uncovered(text: str, targets: list[dict], exclusions: list[dict]) -> list[tuple[int, str]]:
-    """Numbers of parts 二 and 三 in no target quote and not an exclusion at their offset."""
-    spans = [span for t in targets for span in spans_of(t)]
+    """Numbers of parts 二 and 三 in no live target quote and not an exclusion at their offset."""
+    spans = live_spans(targets)
     excluded = {e["offset"]: e["text"] for e in exclusions}
     missing = []
     for start, token in number_tokens(text):
@@ -147,12 +158,29 @@ def lead_phrase(text: str, offset: int) -> str:
     return re.sub(r"^（[一二三四五六七八九十]+）", "", paragraph.split("。", 1)[0])
 
 
+# Targets whose value the report implies rather than writes: the form that stands in the quote
+# instead, and why. Every other target's value and unit stand in its quote.
+WRITTEN_INSTEAD = {
+    # 实现双投: 双 counts the two units (台) put into operation; the report writes no measure word.
+    "baiyinhua-pithead-plant-units": "双",
+    # 每个旗县市（区）至少办好1所: the target counts the 13 旗县市（区） (9旗2市1县 and 乌拉盖管理区)
+    # that have one; the report writes the 1 per 旗县市（区）, not the count (docs/seed.md).
+    "quality-high-schools": "1所",
+}
+
+
 def value_forms(target: dict) -> list[str]:
-    """How the target's value (and its unit) can stand in the report: 1.4亿吨, 1—2家, 两个, 90％."""
+    """How the target's value (and its unit) can stand in the report: 1.4亿吨, 1—2家, 两个, 90％.
+    For a milestone with a `scale`, the number in the report is the size of the one project
+    (500万千瓦), so the forms are those of the scale; its value counts the project (1)."""
 
     def arabic(x: float) -> str:
         return str(int(x)) if float(x).is_integer() else repr(float(x))
 
+    if target["id"] in WRITTEN_INSTEAD:
+        return [WRITTEN_INSTEAD[target["id"]]]
+    if "scale" in target:
+        target = {"value": target["scale"], "unit": target["scale_unit"]}
     value = target["value"]
     if target.get("value_hi") is not None:
         numbers = [f"{arabic(value)}{dash}{arabic(target['value_hi'])}" for dash in "—–-～~"]
@@ -212,6 +240,7 @@ TARGET_IDS = [t["id"] for t in load_targets()]
 def test_report_header() -> None:
     report = _seed()["report"]
     assert report == {
+        "key": "xlgl-2024",
         "title": "2024年锡林郭勒盟政府工作报告",
         "year": 2024,
         "source": "xilinguole-2024-work-report.txt",
@@ -234,7 +263,8 @@ def test_quote_is_at_offset_in_its_section(target_id: str) -> None:
 def test_value_and_unit_stand_in_the_quote(target_id: str) -> None:
     target = _by_id()[target_id]
     find_value(target)  # raises with the forms it looked for
-    assert target["unit"] in target["quote"] or target["unit"] == "%"
+    unit = target.get("scale_unit", target["unit"])
+    assert unit in target["quote"] or unit == "%" or target["id"] in WRITTEN_INSTEAD
 
 
 @pytest.mark.parametrize("target_id", TARGET_IDS)
@@ -266,7 +296,7 @@ def test_every_exclusion_excludes_a_number_no_target_covers() -> None:
     every target quote."""
     text, targets = report_text(), load_targets()
     tokens = dict(number_tokens(text))
-    spans = [span for t in targets for span in spans_of(t)]
+    spans = live_spans(targets)
     offsets = [e["offset"] for e in load_exclusions()]
     assert len(offsets) == len(set(offsets))
     for entry in load_exclusions():
@@ -285,7 +315,7 @@ def _is_number(x: object) -> bool:
 @pytest.mark.parametrize("target_id", TARGET_IDS)
 def test_fields_have_the_right_types_and_values(target_id: str) -> None:
     t = _by_id()[target_id]
-    assert TARGET_KEYS - OPTIONAL_KEYS <= set(t) <= TARGET_KEYS
+    assert TARGET_KEYS - OPTIONAL_KEYS <= set(t) <= TARGET_KEYS, set(t) ^ TARGET_KEYS
     assert ID_PATTERN.fullmatch(t["id"]) and len(t["id"]) <= 40
     assert t["year"] == 2024
     assert t["section"] in SECTIONS
@@ -303,10 +333,38 @@ def test_fields_have_the_right_types_and_values(target_id: str) -> None:
     if "baseline" in t:
         assert _is_number(t["baseline"])
     assert type(t["start"]) is dt.date and type(t["due"]) is dt.date
-    assert dt.date(2024, 1, 1) <= t["start"] <= t["due"] <= dt.date(2024, 12, 31)
+    if "牧业年度" in t["quote"]:  # the pastoral year: July to June, counted at 6月末
+        assert (t["start"], t["due"]) == (dt.date(2023, 7, 1), dt.date(2024, 6, 30))
+    else:
+        assert dt.date(2024, 1, 1) <= t["start"] <= t["due"] <= dt.date(2024, 12, 31)
     assert isinstance(t["offset"], int)
     for place in t.get("also", []):
         assert set(place) == {"section", "quote", "offset"} and place["section"] in SECTIONS
+    # The reporting calendar: every target says how often and how late its figure comes.
+    assert t["frequency"] in FREQUENCIES
+    assert type(t["lag_days"]) is int and 0 <= t["lag_days"] <= 400
+    assert (t["kind"] == "milestone") == (t["frequency"] == "event")
+    if t["frequency"] == "event":
+        assert t["lag_days"] == 0
+    assert ("scale" in t) == ("scale_unit" in t)
+    if "scale" in t:
+        assert t["kind"] == "milestone" and t["value"] == 1 and _is_number(t["scale"])
+        assert t["scale"] > 0 and t["scale_unit"] in t["quote"]
+    for unit in t.get("also_units", []):
+        assert isinstance(unit, str) and unit and unit != t["unit"]
+    for alias in t.get("aliases", []):
+        assert isinstance(alias, str) and alias.strip() == alias and alias
+    assert ("retired" in t) == ("retired_reason" in t)
+    if "retired" in t:
+        assert t["retired"] is True and t["retired_reason"]
+
+
+def test_names_people_type_are_unique() -> None:
+    """An alias finds one target: it is no other target's id, indicator or alias."""
+    names = [t["id"] for t in load_targets()] + [t["indicator"] for t in load_targets()]
+    aliases = [a for t in load_targets() for a in t.get("aliases", [])]
+    assert len(aliases) == len({a.casefold() for a in aliases})
+    assert not {a.casefold() for a in aliases} & {n.casefold() for n in names}
 
 
 def test_ids_and_indicators_are_unique() -> None:
@@ -499,3 +557,147 @@ def test_baselines_come_from_part_one() -> None:
             written = str(int(b)) if float(b).is_integer() else repr(float(b))
             pattern = rf"(?<![{DIGITS}.]){re.escape(written)}(?![{DIGITS}])"
             assert re.search(pattern, part_one), t["id"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrections of the second reading (issue 10): each one a case a reviewer can check
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("target_id", "scale", "scale_unit"),
+    [
+        ("duolun-horse-trail", 300, "公里"),
+        ("hunshandake-gw-base-start", 1000, "万千瓦"),
+        ("sunite-gw-base-start", 1000, "万千瓦"),
+        ("uhv-phase3-base-start", 500, "万千瓦"),
+        ("mengneng-grid-project-start", 250, "万千瓦"),
+    ],
+)
+def test_one_named_project_counts_one_and_keeps_its_size(target_id, scale, scale_unit) -> None:
+    t = _by_id()[target_id]
+    assert (t["kind"], t["value"], t["unit"]) == ("milestone", 1, "个")
+    assert (t["scale"], t["scale_unit"]) == (scale, scale_unit)
+    assert (t["frequency"], t["lag_days"]) == ("event", 0)
+
+
+def test_the_hundred_li_trail_is_a_name_and_its_id_is_retired() -> None:
+    t = _by_id()["xilinhot-horse-trail"]
+    assert t["retired"] is True and "名称" in t["retired_reason"]
+    (entry,) = [e for e in load_exclusions() if e["text"] == "百里"]
+    assert entry["reason"].startswith("name")
+    assert entry["offset"] == report_text().index("锡林浩特百里马道") + len("锡林浩特")
+    assert sum(1 for tid in TARGET_IDS if tid == "xilinhot-horse-trail") == 1  # kept, not reused
+
+
+def test_dual_operation_of_the_baiyinhua_pithead_plant_is_a_target() -> None:
+    """推动国电投白音华坑口电厂实现双投: 双 = two units in operation."""
+    (t,) = [t for t in load_targets() if "双投" in t["quote"]]
+    assert t["quote"] == "推动国电投白音华坑口电厂实现双投" and t["section"] == "（一）"
+    assert (t["kind"], t["comparator"], t["value"], t["unit"]) == ("milestone", "reach", 2, "台")
+    assert t["id"] in published_ids()
+
+
+def test_quality_high_schools_counts_banners_with_one() -> None:
+    """每个旗县市（区）至少办好1所: a department reports how many of the 13 旗县市（区） have one;
+    a single "1" no longer meets it for the whole league."""
+    t = _by_id()["quality-high-schools"]
+    assert (t["kind"], t["comparator"], t["value"], t["unit"]) == ("level", "at_least", 13, "个")
+    assert "旗县市（区）" in t["indicator"]
+
+
+@pytest.mark.parametrize(
+    ("target_id", "comparator", "value"),
+    [
+        ("grazing-cattle-stock", "stable", 195),
+        ("penned-cattle-stock", "reach", 25),
+        ("grazing-sheep-stock", "stable", 1030),
+    ],
+)
+def test_pastoral_year_counts_are_taken_at_the_end_of_june(target_id, comparator, value) -> None:
+    t = _by_id()[target_id]
+    assert "牧业年度" in t["quote"]
+    assert (t["comparator"], t["value"], t["frequency"]) == (comparator, value, "year")
+    assert (t["start"], t["due"]) == (dt.date(2023, 7, 1), dt.date(2024, 6, 30))
+
+
+def test_rural_industry_fund_share_has_last_years_81_8() -> None:
+    assert _by_id()["rural-industry-fund-share"]["baseline"] == 81.8
+    assert "产业类项目达到81.8%" in report_text()[: report_text().index(PART_TWO)]
+
+
+@pytest.mark.parametrize(
+    ("target_id", "verb"),
+    [
+        ("funeral-facility", "投用"),
+        ("dilapidated-housing", "改造"),
+        ("underground-pipes", "改造"),
+        ("coal-mines-smart", "实施"),
+        ("non-coal-mines-smart", "实施"),
+    ],
+)
+def test_quotes_keep_the_verb_that_makes_them_a_commitment(target_id, verb) -> None:
+    t = _by_id()[target_id]
+    assert verb in t["quote"]
+    assert report_text()[t["offset"] : t["offset"] + len(t["quote"])] == t["quote"]
+
+
+def test_stable_is_only_stable_without_yi_shang() -> None:
+    """稳定在/保持在 without 以上 is a two-sided band (stable); with 以上 it is a floor."""
+    for t in load_targets():
+        at, form = find_value(t)
+        after = t["quote"][at + len(form) : at + len(form) + 2]
+        before = t["quote"][:at]
+        if ("稳定在" in before[-4:] or "保持在" in before[-4:]) and after != "以上":
+            assert t["comparator"] == "stable", t["id"]
+        if t["comparator"] == "stable":
+            assert after != "以上", t["id"]
+
+
+@pytest.mark.parametrize(
+    ("target_id", "frequency", "lag_days"),
+    [
+        ("coal-output", "month", 20),  # 1-9月 published 2024-10-22: the month's figure ~20 days on
+        ("gdp-growth", "quarter", 25),
+        ("grain-area", "year", 120),
+        ("key-projects-ready", "event", 0),
+        ("grazing-sheep-stock", "year", 45),
+    ],
+)
+def test_reporting_calendar_by_kind_of_source(target_id, frequency, lag_days) -> None:
+    t = _by_id()[target_id]
+    assert (t["frequency"], t["lag_days"]) == (frequency, lag_days)
+
+
+@pytest.mark.parametrize(
+    ("target_id", "also_units", "written"),
+    [
+        ("airport-passengers", ["人次"], "124万人次"),
+        ("high-tech-enterprises", ["家"], "新认定高新技术企业26家"),
+        ("tech-smes", ["家"], "科技型中小企业评价入库76家"),
+        ("new-industrial-enterprises", ["家"], "新提限工业企业16家"),
+    ],
+)
+def test_units_the_report_itself_uses_are_accepted(target_id, also_units, written) -> None:
+    assert _by_id()[target_id]["also_units"] == also_units
+    assert written in report_text()
+
+
+def test_common_short_names() -> None:
+    assert "GDP" in _by_id()["gdp-growth"]["aliases"]
+    assert "规上工业增加值" in _by_id()["industrial-value-added-growth"]["aliases"]
+    assert "固投" in _by_id()["fixed-asset-investment-growth"]["aliases"]
+
+
+def test_each_calendar_rule_code_means_one_frequency_and_lag() -> None:
+    """The comment after each `frequency` names its rule (docs/seed.md); a rule is one
+    (frequency, lag_days), so a reviewer can check a target against its rule's reason."""
+    lines = TARGETS.read_text(encoding="utf-8").splitlines()
+    codes = [line.split("#", 1)[1].split()[0] for line in lines if line.startswith("frequency =")]
+    assert len(codes) == len(load_targets())
+    rules: dict[str, set[tuple[str, int]]] = {}
+    for code, t in zip(codes, load_targets(), strict=True):
+        rules.setdefault(code, set()).add((t["frequency"], t["lag_days"]))
+    assert all(len(pairs) == 1 for pairs in rules.values()), rules
+    assert set(rules) <= set("MQDHYARPE")
+    docs = (ROOT / "docs" / "seed.md").read_text(encoding="utf-8")
+    for code, ((frequency, lag),) in rules.items():
+        assert f"| {code} | {frequency}, {lag} |" in docs, code

@@ -4,6 +4,8 @@
                                               # exclusions-2024.toml from its quote/text (in place)
     python tools/seedtool.py uncovered   # list numbers in parts 二 and 三 that no target
                                               # quote and no exclusion covers
+    python tools/seedtool.py calendar    # list the targets by frequency and lag_days, with the
+                                              # rule code of each (docs/seed.md), for review
 
 A quote is looked up inside its target's section (so a clause that recurs, such as
 城镇新增就业1万人以上, resolves to the place the entry names); it must occur exactly once
@@ -95,12 +97,38 @@ def _test_module():
     return module
 
 
+def calendar() -> list[str]:
+    """One line per target, grouped by (frequency, lag_days): the rule code from the comment
+    after `frequency`, the id and the indicator. Targets without a calendar are listed first."""
+    lines = TARGETS.read_text(encoding="utf-8").splitlines()
+    codes = [line.split("#", 1)[1].split()[0] if "#" in line else "?" for line in lines
+             if re.match(r"frequency\s*=", line)]  # fmt: skip
+    targets = tomllib.loads("\n".join(lines))["target"]
+    calendared = [t for t in targets if "frequency" in t]
+    out = [f"NO CALENDAR: {t['id']}" for t in targets if "frequency" not in t]
+    rows = sorted(
+        ((t["frequency"], t.get("lag_days", 0), code, t["id"], t["indicator"])
+         for t, code in zip(calendared, codes, strict=True)),
+        key=lambda row: (row[0], row[1], row[3]),
+    )  # fmt: skip
+    for frequency, lag, code, target_id, indicator in rows:
+        retired = (
+            "  (retired)" if any(t["id"] == target_id and t.get("retired") for t in targets) else ""
+        )
+        out.append(f"{frequency:8} {lag:4}  {code:2} {target_id:34} {indicator}{retired}")
+    return out
+
+
 def main(argv: list[str]) -> int:
     text = REPORT.read_text(encoding="utf-8")
     if argv[:1] == ["offsets"]:
         TARGETS.write_text(_fix_targets(text), encoding="utf-8")
         EXCLUSIONS.write_text(_fix_exclusions(text), encoding="utf-8")
         return 0
+    if argv[:1] == ["calendar"]:
+        lines = calendar()
+        print("\n".join(lines))
+        return 1 if any(line.startswith("NO CALENDAR") for line in lines) else 0
     if argv[:1] == ["uncovered"]:
         tests = _test_module()
         missing = tests.uncovered(text, tests.load_targets(), tests.load_exclusions())
