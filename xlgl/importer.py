@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from xlgl.dates import parse_date
-from xlgl.errors import InputError, RowErrors, XlglError, one_line
+from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.ledger import Ledger, NewRow, translate_errors
 from xlgl.model import Target
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
@@ -291,7 +291,7 @@ class ActualsFile:
     def _columns(self, header: list[str]) -> dict[str, int]:
         columns: dict[str, int] = {}
         for position, written in enumerate(header):
-            clean = _INVISIBLE_RE.sub("", written).strip()
+            clean = "".join(c for c in written if c.isprintable()).strip()  # no \ufeff, \u200b
             name = COLUMN_ALIASES.get(clean, clean)
             if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
                 continue
@@ -331,13 +331,3 @@ class ActualsFile:
         self.bad_rows += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(f"第 {line} 行：{visible(one_line(reason))}")
-
-
-#: Characters that print as nothing (format characters: U+FEFF, U+200B …), shown as escapes in
-#: messages so that a cell that looks right but is not can be found.
-_INVISIBLE_RE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-def visible(text: str) -> str:
-    """Text with its invisible characters written as escapes (U+200B shown as \\u200b)."""
-    return _INVISIBLE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
