@@ -406,7 +406,7 @@ def _read(path: Path, meta: list[list[Any]], sheet: list[list[Any]]) -> Template
         ref = f"{SHEET}!{{}}{number}"
         value = _figure_text(figure, ref.format(_letter(COL["实绩"])), errors)
         day = _date(cells[COL["截至"]], ref.format(_letter(COL["截至"])), errors)
-        if value is not None and day is None:
+        if value is not None and cells[COL["截至"]] is None:
             errors.append(f"{ref.format(_letter(COL['截至']))}：填了实绩，未填截至日期")
         filled.append(
             FilledRow(
