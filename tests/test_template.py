@@ -350,3 +350,34 @@ def test_csv_shows_invisible_characters_in_messages(xlgl, tmp_path):
     assert "第 2 行：没有目标“coal-output\\u200b”" in result.output
     assert "第 3 行：没有目标“\\ufeffcoal-output”" in result.output
     assert _history(xlgl) == []
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
+def test_export_template_fill_and_record_it_back(xlgl, tmp_path):
+    out = tmp_path / "报送表.xlsx"
+    result = xlgl("export", "--template", "--as-of", "2024-10-08", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["报送表"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=4) if r[0].value == "coal-output")
+    filled = _fill(out, {f"H{row}": "10700万吨", f"E{row}": "2024-09-30", f"M{row}": "王丽"})
+
+    result = xlgl("record", "--file", str(filled))
+    assert result.exit_code == 0, result.output
+    assert "导入 1 条记录" in result.output
+    status = json.loads(xlgl("status", "--as-of", "2024-10-08", "--format", "json").output)
+    coal = next(r for r in status if r["id"] == "coal-output")
+    assert (coal["latest"], coal["latest_as_of"]) == (1.07, "2024-09-30")
+    (record,) = _history(xlgl)
+    assert record["by"] == "王丽"
+
+    result = xlgl("record", "--file", str(filled))  # the same file again adds nothing
+    assert result.exit_code == 0, result.output
+    assert "导入 0 条记录" in result.output and len(_history(xlgl)) == 1
+
+    bad = _fill(out, {f"H{row}": "1.2亿吨", f"H{row + 1}": "abc"}, tmp_path / "bad.xlsx")
+    result = xlgl("record", "--file", str(bad))
+    assert result.exit_code == 2
+    assert f"报送表!H{row + 1}：无法识别的数字“abc”" in result.output
+    assert len(_history(xlgl)) == 1
