@@ -373,7 +373,49 @@ def record(
     )
 
 
+def export_template(
+    ctx: typer.Context, output: Path, day: date, owner: str | None, title: str | None
+) -> None:
+    from xlgl.template import template_rows, write_template
+
+    with open_ledger(ctx) as ledger:
+        rows = ledger.status(day, owner=owner)
+    key = rows[0].target.report if rows else ""
+    write_template(output, template_rows(rows), report_key=key, as_of=day, owner=owner, title=title)
+    typer.echo(f"已导出报送表 {output}：{len(rows)} 个目标")
+
+
+def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
+    """A filled 报送表: every figure through the one check, then added in one transaction."""
+    from xlgl.ledger import NewRecord
+    from xlgl.recording import FigureBook
+    from xlgl.template import added, filled_to_records, read_template
+
+    filled = read_template(path)
+    with open_ledger(ctx) as ledger:
+        targets = {t.id: t for t in ledger.targets()}
+        book = FigureBook(today=date.today())
+        wanted = {row.target for row in filled.rows}
+        for record in ledger.records():
+            if record.target in wanted and record.value is not None and not record.voided:
+                book.know(targets[record.target], record.as_of, record.value, record.id)
+        records = filled_to_records(filled, targets, book, default_by=by)
+        new = added(records)
+        count = ledger.add_records(
+            NewRecord(r.target, r.value, r.as_of, r.by, f"报送表 {path.name}", None)
+            for r in new
+            if r.value is not None and r.as_of is not None
+        )
+    skipped = sum(1 for r in records if r.verdict is not None) - count
+    typer.echo(
+        f"已从 {path} 导入 {count} 条记录" + (f"，{skipped} 条已有，跳过" if skipped else "")
+    )
+
+
 def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import_template(ctx, path, by)
+        return
     from xlgl.importer import ActualsFile, TargetIndex
 
     with open_ledger(ctx) as ledger:
@@ -554,6 +596,12 @@ def export(
     owner: OwnerLongOption = None,
     search: SearchOption = None,
     title: TitleOption = None,
+    template: Annotated[
+        bool,
+        typer.Option(
+            "--template", help="导出报送表：各单位填实绩、进展，再用 record --file 导入。"
+        ),
+    ] = False,
 ) -> None:
     """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录。"""
     from xlgl.errors import InputError
@@ -561,6 +609,9 @@ def export(
     if output is None:
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
+    if template:
+        export_template(ctx, output, day, owner, title)
+        return
     with open_ledger(ctx) as ledger:
         rows = ledger.status(day, section=section, kind=kind, owner=owner, search=search)
         wanted = {row.target.id for row in rows}

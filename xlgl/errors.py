@@ -1,5 +1,7 @@
 """The errors xlgl turns into exit codes at the CLI boundary (see README, "Exit codes")."""
 
+import re
+
 EXIT_OK = 0
 EXIT_FOUND = 1  # `overdue --exit-code` listed something
 EXIT_USAGE = 2  # bad usage or bad input
@@ -54,3 +56,13 @@ def one_line(text: str) -> str:
 def message_lines(error: XlglError) -> list[str]:
     """What to print for an error: one line, or a RowErrors' headline and bad rows, one a line."""
     return [one_line(line) for line in getattr(error, "lines", None) or [str(error)]]
+
+
+#: Characters that print as nothing (format characters: U+FEFF, U+200B …), shown as escapes in
+#: messages so that a cell that looks right but is not can be found.
+_INVISIBLE_RE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Text with its invisible characters written as escapes (U+200B shown as \\u200b)."""
+    return _INVISIBLE_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

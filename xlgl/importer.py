@@ -28,13 +28,26 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from xlgl.dates import parse_date
-from xlgl.errors import InputError, RowErrors, XlglError, one_line
+from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.ledger import Ledger, NewRow, translate_errors
 from xlgl.model import Target
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
 REQUIRED_COLUMNS = ("target", "value", "as_of")
 OPTIONAL_COLUMNS = ("unit", "source", "note", "by")
+#: Header names a department's sheet uses, beside the English ones (issue 13).
+COLUMN_ALIASES = {
+    "指标": "target",
+    "目标编号": "target",
+    "实绩": "value",
+    "数值": "value",
+    "截至": "as_of",
+    "截至日期": "as_of",
+    "单位": "unit",
+    "来源": "source",
+    "备注": "note",
+    "填报人": "by",
+}
 MAX_LISTED_ERRORS = 50
 BLOCK_BYTES = 1 << 18
 READ_AHEAD_MIN_BYTES = 1 << 20  # smaller files are read in-process (ActualsFile.rows_read_ahead)
@@ -276,17 +289,26 @@ class ActualsFile:
             worker.join()
 
     def _columns(self, header: list[str]) -> dict[str, int]:
-        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        columns: dict[str, int] = {}
+        for position, written in enumerate(header):
+            clean = "".join(c for c in written if c.isprintable()).strip()  # no \ufeff, \u200b
+            name = COLUMN_ALIASES.get(clean, clean)
+            if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+                continue
+            if name in columns:
+                first = visible(header[columns[name]])
+                raise InputError(
+                    f"{self.path} 列“{first}”与“{visible(written)}”重复（都是 {name}）：请删去一列"
+                )
+            columns[name] = position
+        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
         if missing:
             raise InputError(
                 f"{self.path} 缺少列 {', '.join(missing)}：首行须为列名 target,value,as_of"
-                "（可选 unit,source,note,by）"
+                "（可选 unit,source,note,by），或 指标/目标编号,实绩/数值,截至/截至日期"
+                "（可选 单位,来源,备注,填报人）"
             )
-        return {
-            name: header.index(name)
-            for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-            if name in header
-        }
+        return columns
 
     def _resolve(self, name: str) -> _Resolved:
         target = self.index.find(name)
@@ -308,4 +330,4 @@ class ActualsFile:
     def _bad(self, line: int, reason: str) -> None:
         self.bad_rows += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(f"第 {line} 行：{one_line(reason)}")
+            self.errors.append(f"第 {line} 行：{visible(one_line(reason))}")
