@@ -78,9 +78,10 @@ def _enumerated(before: str) -> bool:
 
 
 def exclusion_reason(
-    norm: str, n: Number, clause: tuple[int, int], para_start: int
+    norm: str, n: Number, clause: tuple[int, int], para_start: int, later_figure: bool = False
 ) -> str | None:
-    """Why the number is not a target, or None when it may be one."""
+    """Why the number is not a target, or None when it may be one. `later_figure`: another
+    figure with a unit follows in the same segment (亿元以上项目820个: 亿元以上 says which)."""
     token = norm[n.start : n.end]
     after = norm[n.unit_end : n.unit_end + 8]
     before = norm[clause[0] : n.start]
@@ -124,6 +125,12 @@ def exclusion_reason(
         return f"word, not a number: 计量口径“每{token}{after[:2]}”"
     if tail.startswith("的") and n.unit:
         return f"threshold: 限定范围的门槛（{norm[n.start : n.unit_end]}{after[: len(after) - len(tail) + 1]}）"
+    if n.unit and tail != after and later_figure and tail[:1] not in ("，", "、", "；", "。", ""):
+        return f"threshold: 限定范围的门槛（{norm[n.start : n.unit_end]}{after[: len(after) - len(tail)]}）"
+    if not n.unit and after[:1] in ("岁", "级") and tail != after:
+        return f"threshold: 限定范围的门槛（{token}{after[:3]}）"
+    if before.endswith("以下") or re.search(r"报告(确定|提出|部署)的$", before):
+        return f"outline of the report: {token}{n.unit}{tail[:4]}"
     clause_text = norm[clause[0] : clause[1]]
     if _ASPIRATION.search(before) and any(e in norm[n.unit_end : clause[1]] for e in _ASPIRATION_END):
         return f"aspiration: “{clause_text}”是愿景，不是本年度的量"
@@ -137,6 +144,7 @@ def exclusion_reason(
     if not n.unit:
         return f"name: 编号或名称中的数字（{token}{after[:3]}），没有单位"
     if n.chinese and n.value <= 10 and not _enumerated(before):
-        if not _COUNT_VERBS.search(before[-3:]) and not _COUNT_VERBS.match(tail):
+        ends_clause = n.unit_end + len(after) - len(tail) >= clause[1]
+        if not _COUNT_VERBS.search(before[-3:]) and not ends_clause:
             return f"name: 以数目相称的提法或描述（{token}{n.unit}{tail[:4]}）"
     return None

@@ -81,8 +81,9 @@ def extract_report(text: str, *, source: str) -> Draft:
             for segment in segments(norm, clause, figures):
                 seg_numbers = [n for n in inside if segment.start <= n.start < segment.end]
                 kept = []
-                for n in seg_numbers:
-                    reason = exclusion_reason(norm, n, clause, paragraph.start)
+                for i, n in enumerate(seg_numbers):
+                    later = any(m.unit for m in seg_numbers[i + 1 :])
+                    reason = exclusion_reason(norm, n, clause, paragraph.start, later)
                     if reason:
                         draft.exclusions.append(
                             {"quote": text[clause[0] : clause[1]], "offset": n.start,
@@ -138,7 +139,10 @@ def _candidates(
         quote_end = segment.end
     elif len(fields.indicator(before, "")) < 2:
         quote_end = next_start
-    if _GROWTH_ONLY.match(name) and previous is not None:
+    if index and not before.strip(" 和及与、"):  # 分别增长5.5%和7%: the same subject
+        name = f"{previous['indicator']}（{n.value}{unit}）" if previous else name
+        quote_start = previous["offset"] if previous else quote_start
+    elif _GROWTH_ONLY.match(name) and previous is not None:
         name = previous["indicator"] + name[-2:]
         quote_start = previous["offset"]
         confidence -= 0.1

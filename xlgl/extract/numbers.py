@@ -22,7 +22,7 @@ from xlgl.units import UnitError, parse_figure, unit_family
 NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 MEASURE_WORDS = frozenset(
     "个家户处项座条所头只名套场次批件亿万千百倍年月日届部枚剂亩吨人位种类级期张台辆份篇本间栋块"
-    "片段道里米元度岁周天"
+    "片段道里米元度岁周天列辆"
 )
 POINTS = ("个百分点", "百分点")
 _MAX_UNIT = 6
