@@ -22,7 +22,9 @@ _OUTLINE = re.compile(r"^(个|项|大)?方面")
 _ASPIRATION = re.compile(r"跻身|迈入|进入|迈进|挺进|晋级")
 _ASPIRATION_END = ("行列", "之列", "梯队", "俱乐部")
 _BASELINE_AFTER = re.compile(r"^(提高|提升|增加|增长|扩大|降低|下降|减少)(到|至)")
-_BARE_TARGET = re.compile(r"(达到|控制在|稳定在|保持在|不超过|不低于|降至|降到|提高到|提升到)$")
+_BARE_TARGET = re.compile(
+    r"(达到|控制在|稳定在|保持在|不超过|不低于|不少于|降至|降到|下降到|降低到|缩短到|缩短至|提高到|提升到)$"
+)
 _COUNT_VERBS = re.compile(r"建成|新建|建设|开工|创建|培育|引进|打造|新增|实施")
 _WORDS = (
     "零部件", "零售", "零碳", "零星", "零距离", "零容忍", "一体化", "一批", "一大批", "一系列",
@@ -142,8 +144,8 @@ def exclusion_reason(
         return f"outline of the report: {token}{n.unit}方面"
     if _BASELINE_AFTER.match(tail):
         return f"baseline: 起点数（{token}{n.unit}），目标是其后的数"
-    if not n.unit and (tail != after or _BARE_TARGET.search(before[-4:])) and "." in token:
-        return None  # 死亡率控制在0.01以内: a rate without a unit
+    if not n.unit and (_BARE_TARGET.search(before) or (tail != after and "." in token)):
+        return None  # 死亡率控制在0.01以内, 下降到22微克每立方米: a unit xlgl does not know
     if not n.unit:
         return f"name: 编号或名称中的数字（{token}{after[:3]}），没有单位"
     if n.chinese and n.value <= 10 and not _enumerated(before):

@@ -128,6 +128,8 @@ def _candidates(
     confidence = 0.9
     if unit.endswith("百分点"):
         unit, confidence = "%", 0.5
+    elif not unit:  # a unit xlgl does not know (℃, 微克每立方米): a person says what it is
+        confidence = 0.5
     comp = comparator(before, norm[n.unit_end : n.unit_end + 4], n.value_hi is not None)
     kind = fields.kind(n.unit, before, clause_text, after)
     counted = n.unit in fields.COUNTING and not before.rstrip().endswith("各")
