@@ -698,6 +698,40 @@ def import_records(
     typer.echo(f"已从 {file} 导入 {added} 条记录（{present} 条已在台账中，未重复导入）")
 
 
+class DraftFormat(StrEnum):
+    toml = "toml"
+    json = "json"
+
+
+@app.command()
+def extract(
+    report_file: Annotated[
+        Path, typer.Argument(metavar="REPORT.txt", help="政府工作报告纯文本（UTF-8 或 GB18030）。")
+    ],
+    output: OutputFileOption = None,
+    fmt: Annotated[
+        DraftFormat, typer.Option("--format", "-f", help="草稿格式：toml（种子格式，默认）或 json。")
+    ] = DraftFormat.toml,
+) -> None:
+    """从政府工作报告起草目标清单：计划部分的每个数字都列为候选目标或排除项（附理由）。"""
+    from xlgl.extract import draft_to_json, draft_to_toml, extract_report, read_report
+
+    draft = extract_report(read_report(report_file), source=report_file.name)
+    document = draft_to_json(draft) if fmt is DraftFormat.json else draft_to_toml(draft)
+    if output is None:
+        typer.echo(document, nl=False)
+        return
+    from xlgl.files import replace_into
+
+    with replace_into(output) as temp:
+        temp.write_text(document, encoding="utf-8")
+    review = sum(1 for t in draft.targets if t["review"])
+    typer.echo(
+        f"已写入 {output}：{len(draft.targets)} 个候选目标（{review} 个待复核）、"
+        f"{len(draft.exclusions)} 个排除的数字"
+    )
+
+
 # --- the boundary: exceptions become one plain line and an exit code -----------------------------
 
 
