@@ -184,7 +184,10 @@ def test_numbers_that_are_not_targets(sentence, category) -> None:
 
 
 def test_headline_goals_and_baseline_from_the_review() -> None:
-    text = HEAD.replace("（一）重点任务\n\n", "") + "2025年主要预期目标是：粮食产量稳定在150亿斤以上，城镇新增就业1.5万人。\n"
+    text = (
+        HEAD.replace("（一）重点任务\n\n", "")
+        + "2025年主要预期目标是：粮食产量稳定在150亿斤以上，城镇新增就业1.5万人。\n"
+    )
     targets = extract_report(text, source="t.txt").targets
     assert [t["section"] for t in targets] == ["主要预期目标", "主要预期目标"]
     assert [t["baseline"] for t in targets] == [150, 1.6]

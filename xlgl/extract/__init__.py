@@ -1,12 +1,12 @@
 """Drafting a seed from any Chinese government work report (`xlgl extract`).
 
-    layout.py    where the plan part starts; sections and paragraph topics
-    numbers.py   every number with its unit (Arabic, full-width, Chinese numerals, ranges, %)
-    clauses.py   clauses, segments and the bound words of a figure
-    classify.py  numbers that are not targets, with the reason
-    fields.py    indicator, kind, due, reporting calendar, baseline of a candidate
-    draft.py     the walk over the plan part that puts it together
-    output.py    TOML (seed format) and JSON
+layout.py    where the plan part starts; sections and paragraph topics
+numbers.py   every number with its unit (Arabic, full-width, Chinese numerals, ranges, %)
+clauses.py   clauses, segments and the bound words of a figure
+classify.py  numbers that are not targets, with the reason
+fields.py    indicator, kind, due, reporting calendar, baseline of a candidate
+draft.py     the walk over the plan part that puts it together
+output.py    TOML (seed format) and JSON
 """
 
 from __future__ import annotations

@@ -113,10 +113,8 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
     taken: list[tuple[int, int]] = []
     for m in _ARABIC.finditer(norm, start, end):
         ordinal, low, pct, _dash, high = m.groups()
-        if pct and not high:  # '%' was read greedily; the number ends before it
-            token_end = m.start(2) + len(low)
-        else:
-            token_end = m.end()
+        # without a range, a '%' read greedily is the unit: the number ends before it
+        token_end = m.start(2) + len(low) if pct and not high else m.end()
         unit = read_unit(norm, token_end)
         value_hi = None
         figure = _figure(low.replace(",", ""), unit) if unit else None
@@ -127,13 +125,22 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
         if high:
             value_hi = Decimal(high.replace(",", ""))
             if unit and written and written != unit:  # magnitude folded: fold the high end too
-                value_hi = _figure(high.replace(",", ""), unit) or (value_hi, "")
-                value_hi = value_hi[0]
+                high_figure = _figure(high.replace(",", ""), unit)
+                value_hi = high_figure[0] if high_figure else value_hi
         if pct and high:
             written = "%"
+        written = written if unit or pct else ""
         found.append(
-            Number(m.start(), token_end, token_end + len(unit), value, value_hi,
-                   written if unit or pct else "", False, bool(ordinal))  # fmt: skip
+            Number(
+                m.start(),
+                token_end,
+                token_end + len(unit),
+                value,
+                value_hi,
+                written,
+                False,
+                bool(ordinal),
+            )
         )
         taken.append((m.start(), token_end + len(unit)))
 
@@ -153,8 +160,9 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
         if after in MEASURE_WORDS and after not in "亿万千百" and not inside(m.start()):
             value = Decimal("0.5") if m.group() == "半" else Decimal(2)
             unit = read_unit(norm, m.end())
-            found.append(Number(m.start(), m.end(), m.end() + len(unit), value, None, unit,
-                                True, False))  # fmt: skip
+            found.append(
+                Number(m.start(), m.end(), m.end() + len(unit), value, None, unit, True, False)
+            )
     found.sort(key=lambda n: n.start)
     return found
 
@@ -173,7 +181,8 @@ def _chinese(norm: str, start: int, run_at: int, run: str, ordinal: bool, pct: b
             if figure is not None:
                 value, written = _in_units_of(figure[0], figure[1], True)
                 end = run_at + size
-                return Number(start, end, end + len(written_unit), value, None, written,
-                              True, ordinal)  # fmt: skip
+                return Number(
+                    start, end, end + len(written_unit), value, None, written, True, ordinal
+                )
     end = run_at + len(run)
     return Number(start, end, end, None, None, "", True, ordinal)
