@@ -37,7 +37,7 @@ _WIDTH = {
 _DIGIT = "0-9"
 _NUM = rf"[{_DIGIT}]+(?:,[{_DIGIT}]{{3}})*(?:\.[{_DIGIT}]+)?"
 _ARABIC = re.compile(rf"(?<![{_DIGIT}.])(第?)({_NUM})(?:(%?)\s?([—–\-~～至])\s?({_NUM}))?")
-_CHINESE = re.compile(rf"(?<![{_DIGIT}{NUMERALS}.])(第?)(百分之)?([{NUMERALS}]+)")
+_CHINESE = re.compile(rf"(?<![{_DIGIT}{NUMERALS}.])(?:(第)|(百分之))?([{NUMERALS}]+)")
 _HALF_DOUBLE = re.compile(r"[双半]")
 
 
@@ -149,6 +149,7 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
 
     for m in _CHINESE.finditer(norm, start, end):
         ordinal, percent_word, run = m.groups()
+        ordinal = ordinal or ""
         if inside(m.start()):
             continue
         after = norm[m.end() : m.end() + 1]
@@ -170,9 +171,10 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
 def _chinese(norm: str, start: int, run_at: int, run: str, ordinal: bool, pct: bool) -> Number:
     if pct:
         figure = _figure(run, "")
-        value = figure[0] if figure else None
-        end = run_at + len(run)
-        return Number(start, end, end, value, None, "%" if value is not None else "", True, ordinal)
+        if figure is not None:
+            end = run_at + len(run)  # the number starts at its numeral; 百分之 is its unit
+            return Number(run_at, end, end, figure[0], None, "%", True, False)
+        start = run_at  # 百分之 before no numeral: the run stands alone
     for size in range(len(run), 0, -1):
         number = run[:size]
         unit = read_unit(norm, run_at + size)
