@@ -26,6 +26,10 @@ def read_report(path: Path) -> str:
 
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"无法读取报告 {path}：文件不存在") from None
+    except IsADirectoryError:
+        raise InputError(f"无法读取报告 {path}：这是一个目录") from None
     except OSError as error:
         raise InputError(f"无法读取报告 {path}：{error.strerror or error}") from None
     return decode(raw, str(path)).replace("\r\n", "\n")
