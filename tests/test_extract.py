@@ -291,3 +291,14 @@ def test_random_text_never_breaks_the_extractor(seed: int) -> None:
     for target in draft.targets:
         assert text[target["offset"] :].startswith(target["quote"]), (seed, target)
     assert undecided(text, text.index("二、2025年重点工作"), draft) == [], f"seed {seed}"
+
+
+def test_five_year_goals_of_a_new_term_are_not_this_years_plan() -> None:
+    text = (
+        "一、过去五年工作回顾\n\n五年来新建学校40所。\n\n二、今后五年的目标任务\n\n"
+        "到2027年，地区生产总值突破3000亿元。\n\n三、2023年工作安排\n\n新建学校8所。\n"
+    )
+    draft = extract_report(text, source="t.txt")
+    assert draft.report["year"] == 2023
+    assert [t["quote"] for t in draft.targets] == ["新建学校8所"]
+    assert draft.targets[0]["section"] == "三"
