@@ -184,7 +184,10 @@ def test_numbers_that_are_not_targets(sentence, category) -> None:
 
 
 def test_headline_goals_and_baseline_from_the_review() -> None:
-    text = HEAD.replace("（一）重点任务\n\n", "") + "2025年主要预期目标是：粮食产量稳定在150亿斤以上，城镇新增就业1.5万人。\n"
+    text = (
+        HEAD.replace("（一）重点任务\n\n", "")
+        + "2025年主要预期目标是：粮食产量稳定在150亿斤以上，城镇新增就业1.5万人。\n"
+    )
     targets = extract_report(text, source="t.txt").targets
     assert [t["section"] for t in targets] == ["主要预期目标", "主要预期目标"]
     assert [t["baseline"] for t in targets] == [150, 1.6]
@@ -265,3 +268,37 @@ def test_help_does_not_import_the_extractor() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stderr.strip().endswith("False"), done.stderr
+
+
+FRAGMENTS = [
+    "新增", "达到", "稳定在", "控制在", "以上", "以内", "左右", "不低于", "突破", "增长", "万", "亿",
+    "千", "两", "双", "半", "第", "十四五", "１２", "3.5", "6-7", "1—2", "%", "％", "个百分点", "个",
+    "家", "万千瓦", "亩", "吨", "元", "人次", "年", "月", "日前", "，", "、", "。", "；", "“", "”",
+    "（", "）", "\n", "百分之", "九十", "零", "〇", "1,278", "2025年", "的", "各", "和", "每", "级",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_text_never_breaks_the_extractor(seed: int) -> None:
+    """Any text: no exception, quotes verbatim, every number a target or an exclusion."""
+    import random
+
+    rng = random.Random(seed)
+    picks = [rng.choice(FRAGMENTS) for _ in range(400)]
+    body = "".join(("新增" + p) if p[0].isdigit() else p for p in picks)  # 3.5 and 2025 stay apart
+    text = "一、2024年工作回顾\n增长5%。\n二、2025年重点工作\n" + body
+    draft = extract_report(text, source="random.txt")
+    for target in draft.targets:
+        assert text[target["offset"] :].startswith(target["quote"]), (seed, target)
+    assert undecided(text, text.index("二、2025年重点工作"), draft) == [], f"seed {seed}"
+
+
+def test_five_year_goals_of_a_new_term_are_not_this_years_plan() -> None:
+    text = (
+        "一、过去五年工作回顾\n\n五年来新建学校40所。\n\n二、今后五年的目标任务\n\n"
+        "到2027年，地区生产总值突破3000亿元。\n\n三、2023年工作安排\n\n新建学校8所。\n"
+    )
+    draft = extract_report(text, source="t.txt")
+    assert draft.report["year"] == 2023
+    assert [t["quote"] for t in draft.targets] == ["新建学校8所"]
+    assert draft.targets[0]["section"] == "三"

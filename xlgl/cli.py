@@ -710,7 +710,8 @@ def extract(
     ],
     output: OutputFileOption = None,
     fmt: Annotated[
-        DraftFormat, typer.Option("--format", "-f", help="草稿格式：toml（种子格式，默认）或 json。")
+        DraftFormat,
+        typer.Option("--format", "-f", help="草稿格式：toml（种子格式，默认）或 json。"),
     ] = DraftFormat.toml,
 ) -> None:
     """从政府工作报告起草目标清单：计划部分的每个数字都列为候选目标或排除项（附理由）。"""

@@ -17,7 +17,19 @@ from xlgl.extract.numbers import Number
 _TIME_SPANS = ("年", "个月", "周", "天")
 _PLAN_NAMES = ("行动", "计划", "规划", "攻坚", "工程", "方案", "成长")
 _CLASS_AFTER = ("版", "级", "A", "星", "类", "档", "代", "型", "号", "线", "批次")
-_RULE_NOUNS = ("措施", "举措", "规定", "意见", "条例", "办法", "文件", "政策", "硬措施", "禁令", "要求")
+_RULE_NOUNS = (
+    "措施",
+    "举措",
+    "规定",
+    "意见",
+    "条例",
+    "办法",
+    "文件",
+    "政策",
+    "硬措施",
+    "禁令",
+    "要求",
+)
 _OUTLINE = re.compile(r"^(个|项|大)?方面")
 _ASPIRATION = re.compile(r"跻身|迈入|进入|迈进|挺进|晋级")
 _ASPIRATION_END = ("行列", "之列", "梯队", "俱乐部")
@@ -95,9 +107,9 @@ def exclusion_reason(
             break
     if n.ordinal:
         return f"ordinal: 序数“{token}”"
-    if not n.chinese and not n.unit and n.value is not None and n.value == int(n.value):
-        if 1949 <= n.value <= 2100 and not after[:1].isdigit():
-            return f"the year itself: 年份{token}"
+    whole = n.value is not None and n.value == int(n.value)
+    if not n.chinese and not n.unit and whole and n.value is not None and 1949 <= n.value <= 2100:
+        return f"the year itself: 年份{token}"
     if not n.unit and after[:1] in ("月", "日", "号") and n.value is not None and n.value <= 31:
         return f"date: 日期（{token}{after[:1]}）"
     if not n.unit and (after[:1] == "届" or after.startswith(("中全会", "次会议", "次全会"))):
@@ -135,11 +147,13 @@ def exclusion_reason(
     if before.endswith("以下") or re.search(r"报告(确定|提出|部署)的$", before):
         return f"outline of the report: {token}{n.unit}{tail[:4]}"
     clause_text = norm[clause[0] : clause[1]]
-    if _ASPIRATION.search(before) and any(e in norm[n.unit_end : clause[1]] for e in _ASPIRATION_END):
+    if _ASPIRATION.search(before) and any(
+        e in norm[n.unit_end : clause[1]] for e in _ASPIRATION_END
+    ):
         return f"aspiration: “{clause_text}”是愿景，不是本年度的量"
-    if n.unit in ("条", "项", "部", "个", "份") or (n.chinese and not n.unit):
-        if tail.startswith(_RULE_NOUNS) or after.startswith(_RULE_NOUNS):
-            return f"count of documents or rules: {token}{n.unit}{tail[:4]}"
+    counts_rules = n.unit in ("条", "项", "部", "个", "份") or (n.chinese and not n.unit)
+    if counts_rules and (tail.startswith(_RULE_NOUNS) or after.startswith(_RULE_NOUNS)):
+        return f"count of documents or rules: {token}{n.unit}{tail[:4]}"
     if _OUTLINE.match(after) or (n.unit in ("个", "项") and tail.startswith("方面")):
         return f"outline of the report: {token}{n.unit}方面"
     if _BASELINE_AFTER.match(tail):

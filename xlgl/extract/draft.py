@@ -28,6 +28,7 @@ from xlgl.extract.numbers import Number, find_numbers, normalise
 _SPLIT_ITEMS = re.compile(r"[、和及与]")
 _GROWTH_ONLY = re.compile(r"^(同比|比上年|较上年)?(增长|增速|下降|提高)$")
 REVIEW_BELOW = 0.7
+_UNKNOWN_UNIT = re.compile(r"[^，。；、：0-9]{1,6}?(以内|以上|以下|左右)")
 
 
 @dataclass
@@ -130,7 +131,12 @@ def _candidates(
         unit, confidence = "%", 0.5
     elif not unit:  # a unit xlgl does not know (℃, 微克每立方米): a person says what it is
         confidence = 0.5
-    comp = comparator(before, norm[n.unit_end : n.unit_end + 4], n.value_hi is not None)
+    unit_end = n.unit_end
+    # 12分钟以内, 1个工作日以内: words of a unit xlgl does not know stand before the bound word
+    unknown = _UNKNOWN_UNIT.match(norm, unit_end, min(unit_end + 10, clause[1] + 1))
+    if unknown and (n.unit == "" or unknown.end() + 1 >= clause[1]):
+        unit_end = unknown.start(1)
+    comp = comparator(before, norm[unit_end : unit_end + 4], n.value_hi is not None)
     kind = fields.kind(n.unit, before, clause_text, after)
     counted = n.unit in fields.COUNTING and not before.rstrip().endswith("各")
     name = fields.indicator(before.rstrip().removesuffix("各"), after, counted)

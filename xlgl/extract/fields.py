@@ -41,8 +41,12 @@ _MILESTONE = re.compile(
     r"申报|认定|命名|验收|签约|升级为|建成投用|开工建设|交付"
 )
 _LEVEL = re.compile(r"达到|稳定在|保持在|规模|总数|总量|存栏|装机|面积|保有量|累计达到|拥有|总装机")
-_SCALE_NOUN = re.compile(r"^[^，。；、0-9]{0,8}?(基地|项目|工程|电站|通道|园区|电厂|线路|马道|场站|储能)")
-_MONTHLY = re.compile(r"规上工业|规模以上工业|固定资产投资|公共预算|财政收入|消费品零售|进出口|产量|发电量|用电量|货运量")
+_SCALE_NOUN = re.compile(
+    r"^[^，。；、0-9]{0,8}?(基地|项目|工程|电站|通道|园区|电厂|线路|马道|场站|储能)"
+)
+_MONTHLY = re.compile(
+    r"规上工业|规模以上工业|固定资产投资|公共预算|财政收入|消费品零售|进出口|产量|发电量|用电量|货运量"
+)
 _QUARTERLY = re.compile(r"地区生产总值|GDP|生产总值|可支配收入|居民收入")
 _LAGS = {"month": 20, "quarter": 25, "half": 30, "year": 60, "event": 0}
 COUNTING = frozenset("个家户处项座条所套场次批件部张台辆间栋列名位支口眼片架艘株棵本册份门节")
@@ -68,7 +72,9 @@ def indicator(before: str, after: str, counted: bool = False) -> str:
 def kind(unit: str, before: str, clause: str, after: str) -> str:
     if unit == "%" or unit.endswith("百分点"):
         near = before[-8:]
-        if unit.endswith("百分点") or (_GROWTH.search(near.rstrip("达到为在")) and not _SHARE_WORDS.search(near[-4:])):
+        if unit.endswith("百分点") or (
+            _GROWTH.search(near.rstrip("达到为在")) and not _SHARE_WORDS.search(near[-4:])
+        ):
             return "growth"
         return "share"
     family = unit_family(unit)
@@ -94,11 +100,16 @@ def due(clause: str, year: int) -> date:
         day = min(int(m.group(2)), calendar.monthrange(year, month)[1])
         return date(year, month, day)
     m = re.search(r"([0-9]{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)?(?:前|之前|以前)", clause)
-    if m:
-        month = _month(m.group(1))
-        if month:
-            return date(year, month, calendar.monthrange(year, month)[1])
-    for words, month in (("一季度", 3), ("上半年", 6), ("二季度", 6), ("三季度", 9), ("前三季度", 9)):
+    named = _month(m.group(1)) if m else None
+    if named:
+        return date(year, named, calendar.monthrange(year, named)[1])
+    for words, month in (
+        ("一季度", 3),
+        ("上半年", 6),
+        ("二季度", 6),
+        ("三季度", 9),
+        ("前三季度", 9),
+    ):
         if words in clause:
             return date(year, month, calendar.monthrange(year, month)[1])
     return date(year, 12, 31)

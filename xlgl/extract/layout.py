@@ -3,7 +3,8 @@
 A report reviews last year (一、过去一年… / 2023年工作回顾) and then sets this year's goals and work
 (二、2024年主要目标和重点任务, or 二、2025年工作总体要求和主要目标 + 三、2025年重点工作). The plan
 part starts at the first top-level heading (一、二、三…) whose words speak of goals or work for the
-year (目标, 任务, 工作安排, 重点工作, 总体要求 …) and not of looking back (回顾, 过去, 成绩). Without
+year (目标, 任务, 工作安排, 重点工作, 总体要求 …) and not of looking back (回顾, 过去, 成绩) or of
+the five years of a new government's term (今后五年的主要目标任务, as reports of 换届 years have). Without
 such a heading, at the paragraph that states the 主要预期目标; without that, the whole text is plan.
 
 Sections follow DESIGN.md: the paragraph listing the 主要预期目标 (and the short list items that
@@ -25,7 +26,9 @@ HEADLINE = "主要预期目标"
 _PART = re.compile(rf"^\s*([{CN_DIGITS}]+)、")
 _CHAPTER = re.compile(rf"^\s*[（(]([{CN_DIGITS}]+)[）)]")
 _PLAN_WORDS = re.compile(r"目标|任务|工作安排|重点工作|总体要求|工作部署|主要工作|今年工作|做好")
-_LOOKING_BACK = re.compile(r"回顾|过去|成绩|总结|去年")
+_LOOKING_BACK = re.compile(
+    r"回顾|过去|成绩|总结|去年|今后五年|未来五年|五年"
+)  # not this year's plan
 _YEAR = re.compile(r"(20[0-9]{2})年")
 _TOPIC_CUT = 30
 

@@ -37,7 +37,7 @@ _WIDTH = {
 _DIGIT = "0-9"
 _NUM = rf"[{_DIGIT}]+(?:,[{_DIGIT}]{{3}})*(?:\.[{_DIGIT}]+)?"
 _ARABIC = re.compile(rf"(?<![{_DIGIT}.])(第?)({_NUM})(?:(%?)\s?([—–\-~～至])\s?({_NUM}))?")
-_CHINESE = re.compile(rf"(?<![{_DIGIT}{NUMERALS}.])(第?)(百分之)?([{NUMERALS}]+)")
+_CHINESE = re.compile(rf"(?<![{_DIGIT}{NUMERALS}.])(?:(第)|(百分之))?([{NUMERALS}]+)")
 _HALF_DOUBLE = re.compile(r"[双半]")
 
 
@@ -113,10 +113,8 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
     taken: list[tuple[int, int]] = []
     for m in _ARABIC.finditer(norm, start, end):
         ordinal, low, pct, _dash, high = m.groups()
-        if pct and not high:  # '%' was read greedily; the number ends before it
-            token_end = m.start(2) + len(low)
-        else:
-            token_end = m.end()
+        # without a range, a '%' read greedily is the unit: the number ends before it
+        token_end = m.start(2) + len(low) if pct and not high else m.end()
         unit = read_unit(norm, token_end)
         value_hi = None
         figure = _figure(low.replace(",", ""), unit) if unit else None
@@ -127,13 +125,22 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
         if high:
             value_hi = Decimal(high.replace(",", ""))
             if unit and written and written != unit:  # magnitude folded: fold the high end too
-                value_hi = _figure(high.replace(",", ""), unit) or (value_hi, "")
-                value_hi = value_hi[0]
+                high_figure = _figure(high.replace(",", ""), unit)
+                value_hi = high_figure[0] if high_figure else value_hi
         if pct and high:
             written = "%"
+        written = written if unit or pct else ""
         found.append(
-            Number(m.start(), token_end, token_end + len(unit), value, value_hi,
-                   written if unit or pct else "", False, bool(ordinal))  # fmt: skip
+            Number(
+                m.start(),
+                token_end,
+                token_end + len(unit),
+                value,
+                value_hi,
+                written,
+                False,
+                bool(ordinal),
+            )
         )
         taken.append((m.start(), token_end + len(unit)))
 
@@ -142,6 +149,7 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
 
     for m in _CHINESE.finditer(norm, start, end):
         ordinal, percent_word, run = m.groups()
+        ordinal = ordinal or ""
         if inside(m.start()):
             continue
         after = norm[m.end() : m.end() + 1]
@@ -153,8 +161,9 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
         if after in MEASURE_WORDS and after not in "亿万千百" and not inside(m.start()):
             value = Decimal("0.5") if m.group() == "半" else Decimal(2)
             unit = read_unit(norm, m.end())
-            found.append(Number(m.start(), m.end(), m.end() + len(unit), value, None, unit,
-                                True, False))  # fmt: skip
+            found.append(
+                Number(m.start(), m.end(), m.end() + len(unit), value, None, unit, True, False)
+            )
     found.sort(key=lambda n: n.start)
     return found
 
@@ -162,9 +171,10 @@ def find_numbers(norm: str, start: int = 0, end: int | None = None) -> list[Numb
 def _chinese(norm: str, start: int, run_at: int, run: str, ordinal: bool, pct: bool) -> Number:
     if pct:
         figure = _figure(run, "")
-        value = figure[0] if figure else None
-        end = run_at + len(run)
-        return Number(start, end, end, value, None, "%" if value is not None else "", True, ordinal)
+        if figure is not None:
+            end = run_at + len(run)  # the number starts at its numeral; 百分之 is its unit
+            return Number(run_at, end, end, figure[0], None, "%", True, False)
+        start = run_at  # 百分之 before no numeral: the run stands alone
     for size in range(len(run), 0, -1):
         number = run[:size]
         unit = read_unit(norm, run_at + size)
@@ -173,7 +183,8 @@ def _chinese(norm: str, start: int, run_at: int, run: str, ordinal: bool, pct: b
             if figure is not None:
                 value, written = _in_units_of(figure[0], figure[1], True)
                 end = run_at + size
-                return Number(start, end, end + len(written_unit), value, None, written,
-                              True, ordinal)  # fmt: skip
+                return Number(
+                    start, end, end + len(written_unit), value, None, written, True, ordinal
+                )
     end = run_at + len(run)
     return Number(start, end, end, None, None, "", True, ordinal)
