@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xlgl.cli import app
-from xlgl.ledger import Ledger, NewRecord
+from xlgl.store import Ledger, NewRecord
 
 WRITE = ["record", "coal-output", "1.07亿吨", "--as-of", "2024-09-30"]
 READ = ["status", "--as-of", "2024-09-30", "--format", "json"]

@@ -1,6 +1,6 @@
 """The `xlgl` command: parses arguments, opens the ledger, calls the core, renders, sets exit codes.
 
-No rule lives here: status and completion come from progress.py (via Ledger.status), figures are read
+No rule lives here: status and completion come from evaluate.py over what the store yields, figures are read
 by units.py, CSV files by importer.py. Heavy modules are imported inside the commands that use them,
 so `xlgl --help` starts fast.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -23,7 +24,9 @@ from xlgl import __version__
 from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
 
 if TYPE_CHECKING:
-    from xlgl.ledger import Ledger
+    from xlgl.model import Target
+    from xlgl.progress import Evaluation
+    from xlgl.store import Ledger
 
 
 class OutputFormat(StrEnum):
@@ -156,7 +159,7 @@ def open_ledger(ctx: typer.Context, *, create: bool = False, seed_default: bool 
     """The ledger named by --db, else $XLGL_DB, else the per-user default, created and seeded
     from the packaged seed on first use (with one line on stderr saying where); `init` seeds
     it itself, from the seed it is given."""
-    from xlgl.ledger import Ledger, default_ledger_path
+    from xlgl.store import Ledger, default_ledger_path
 
     timeout = lock_timeout()
     given = ctx.obj or (Path(os.environ["XLGL_DB"]) if os.environ.get("XLGL_DB") else None)
@@ -176,7 +179,7 @@ def open_ledger(ctx: typer.Context, *, create: bool = False, seed_default: bool 
 def lock_timeout() -> float:
     """Seconds to wait for another process's write lock: $XLGL_TIMEOUT, else the default (30)."""
     from xlgl.errors import InputError
-    from xlgl.ledger import DEFAULT_TIMEOUT
+    from xlgl.store.sqlite import DEFAULT_TIMEOUT
 
     text = os.environ.get("XLGL_TIMEOUT", "").strip()
     if not text:
@@ -188,6 +191,23 @@ def lock_timeout() -> float:
     if not 0 <= seconds < 86400:
         raise InputError(f"环境变量 XLGL_TIMEOUT=“{text}”不是有效的秒数（如 30）")
     return seconds
+
+
+def status_of(
+    ledger: Ledger, day: date, *, statuses: Iterable[str] | None = None, **filters: Any
+) -> list[Evaluation]:
+    """Status rows of the targets that pass `filters` (Ledger.targets_with_latest's)."""
+    from xlgl.evaluate import status_rows
+
+    pairs = ledger.targets_with_latest(day, **filters)
+    return status_rows(pairs, day, ledger.settings(), statuses)
+
+
+def find(ledger: Ledger, name: str, report: str | None = None) -> Target:
+    """The target `name` means (xlgl/lookup.py's rule)."""
+    from xlgl.lookup import find_target
+
+    return find_target(ledger.lookup(report), name)
 
 
 def as_of_date(text: str | None) -> date:
@@ -243,7 +263,8 @@ def status(
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(
+        rows = status_of(
+            ledger,
             day,
             section=section,
             kind=kind,
@@ -276,7 +297,7 @@ def overdue(
     wanted = {None: (OVERDUE, AT_RISK), Only.overdue: (OVERDUE,), Only.at_risk: (AT_RISK,)}[only]
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
+        rows = status_of(ledger, day, section=section, owner=owner, statuses=wanted)
     rows.sort(key=severity)
     from xlgl import render
 
@@ -336,12 +357,12 @@ def record(
             "需要 TARGET 和 VALUE，例如：xlgl record 煤炭产量 1.07亿吨 --as-of 2024-09-30"
         )
 
-    from xlgl.ledger import NewRecord
+    from xlgl.model import NewRecord
     from xlgl.units import UnitError, format_value, to_stored, to_target_unit
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
+        found = find(ledger, target)
         if add and found.kind != "flow":
             raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
         try:
@@ -349,9 +370,10 @@ def record(
         except UnitError as error:
             raise InputError(f"{found.id}（{found.indicator}）：{error}") from None
         saved = ledger.add_record(
-            NewRecord(found.id, to_stored(amount), day, by, source, note), increment=add
+            NewRecord(found.id, to_stored(amount), day, by, source, note, report=found.report),
+            increment=add,
         )
-        row = ledger.evaluation(found.id, day)
+        row = status_of(ledger, day, target=found)[0]
     from xlgl.progress import STATUS_LABELS
     from xlgl.render import percent
 
@@ -366,7 +388,8 @@ def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
 
     with open_ledger(ctx) as ledger:
         source = ActualsFile(path, TargetIndex.of_ledger(ledger), default_by=by)
-        count = ledger.add_rows(source.rows_read_ahead())
+        with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
+            count = ledger.add_rows(rows)
     typer.echo(f"已从 {path} 导入 {count} 条记录")
 
 
@@ -399,10 +422,10 @@ def show(
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
-        row = ledger.evaluation(found.id, day)
-        places = ledger.target_places(found.id)
-        records = ledger.records(found.id)
+        found = find(ledger, target)
+        row = status_of(ledger, day, target=found)[0]
+        places = ledger.target_places(found)
+        records = ledger.records(found)
     if fmt is OutputFormat.table:
         render.print_target_detail(row, places, records)
     elif fmt is OutputFormat.json:
@@ -427,8 +450,7 @@ def history(
     from xlgl import render
 
     with open_ledger(ctx) as ledger:
-        target_id = ledger.find_target(target).id if target else None
-        records = ledger.records(target_id)
+        records = ledger.records(find(ledger, target) if target else None)
     render.emit(render.RECORDS, records, fmt)
 
 
@@ -472,16 +494,34 @@ def assign(
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
     due_date = parse_date(due) if due else None
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
+        found = find(ledger, target)
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
-        ledger.assign(found.id, owner=owner, due=due_date, tolerance=tolerance)
+        ledger.assign(found, owner=owner, due=due_date, tolerance=tolerance)
     changes = [
         f"牵头单位 {owner}" if owner else "",
         f"时限 {due_date}" if due_date else "",
         f"容差 {tolerance:g}" if tolerance is not None else "",
     ]
     typer.echo(f"{found.id}（{found.indicator}）：" + "，".join(c for c in changes if c))
+
+
+@app.command()
+def alias(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="别名，如 煤产量。")],
+    target: TargetArgument,
+) -> None:
+    """给目标起别名：之后 record、show 和 CSV 的 target 列都可用 NAME 指这个目标。"""
+    from xlgl.errors import InputError
+
+    name = name.strip()
+    if not name:
+        raise InputError("别名不能为空")
+    with open_ledger(ctx) as ledger:
+        found = find(ledger, target)
+        ledger.add_alias(name, found)
+    typer.echo(f"别名“{name}”→ {found.id}（{found.indicator}）")
 
 
 @app.command()
@@ -546,9 +586,9 @@ def export(
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, kind=kind, owner=owner, search=search)
-        wanted = {row.target.id for row in rows}
-        records = [r for r in ledger.records(until=day) if r.target in wanted]
+        rows = status_of(ledger, day, section=section, kind=kind, owner=owner, search=search)
+        wanted = {(row.target.report, row.target.id) for row in rows}
+        records = [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
     from xlgl.workbook import write_workbook
 
     write_workbook(output, rows, records, day, title=title)
@@ -581,7 +621,7 @@ def report(
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner)
+        rows = status_of(ledger, day, section=section, owner=owner)
     value = bulletin.build(rows, day, title)
     if fmt is ReportFormat.html:
         from datetime import datetime
@@ -623,11 +663,12 @@ def import_records(
     ],
 ) -> None:
     """合并另一台账导出的记录：按 UUID 去重，重复导入同一文件不会多出记录；有任何错行则整份不导入。"""
+    from xlgl.exchange import import_records as merge
     from xlgl.exchange import read_records
 
     errors: list[str] = []
     with open_ledger(ctx) as ledger:
-        added, present = ledger.import_records(read_records(file, errors), errors)
+        added, present = merge(ledger, read_records(file, errors), errors)
     typer.echo(f"已从 {file} 导入 {added} 条记录（{present} 条已在台账中，未重复导入）")
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from itertools import islice
 from typing import IO, Any
 
-from xlgl.ledger import Record
+from xlgl.model import Record
 from xlgl.progress import STATUS_LABELS, STATUSES, TARGET_FIELDS, Evaluation, Target, summarize
 from xlgl.units import format_number, format_value
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xlgl.ledger import Record
+from xlgl.model import Record
 from xlgl.progress import STATUS_LABELS, STATUSES, Evaluation
 from xlgl.render import RECORD_FIELDS, STATUS_FIELDS, STATUS_STYLES, record_dict, status_dict
 
