@@ -17,8 +17,8 @@ Design:
   `BEGIN IMMEDIATE` transaction (store/sqlite.py); the bulk import has its own module.
 - Targets are built from rows whose columns are named for Target's fields (TARGET_COLUMNS; a test
   pins the two together) and passed in that order: `xlgl status` builds 100,000 of them, and
-  positional arguments cost half what keywords do. The latest figure of every target is found
-  in the same query (LATEST_LIVE_RECORD, the rule of progress.latest_actual).
+  positional arguments cost half what keywords do (store/rows.py). The latest figure of every
+  target is found in the same query (LATEST_LIVE_RECORD, the rule of progress.latest_actual).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -36,61 +36,18 @@ from typing import Any
 from xlgl.errors import InputError
 from xlgl.model import SETTING_NAMES, Actual, NewRecord, Record, Settings, Target
 from xlgl.store import bulk, sqlite
-from xlgl.store.sqlite import DEFAULT_TIMEOUT, login_name, translate_errors, utc_now
-
-#: Target's fields, in Target's order, each with the SQL that reads it from `targets t`.
-TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "t.id"),
-    ("indicator", "t.indicator"),
-    ("kind", "t.kind"),
-    ("comparator", "t.comparator"),
-    ("value", "t.value"),
-    ("unit", "t.unit"),
-    ("direction", "t.direction"),
-    ("start", "t.start"),
-    ("due", "coalesce(t.due_override, t.due)"),
-    ("value_hi", "t.value_hi"),
-    ("baseline", "t.baseline"),
-    ("tolerance", "t.tolerance"),
-    ("year", "t.year"),
-    ("section", "t.section"),
-    ("topic", "t.topic"),
-    ("quote", "t.quote"),
-    ("offset", 't."offset"'),
-    ("owner", "t.owner"),
-    ("frequency", "t.frequency"),
-    ("lag_days", "t.lag_days"),
-    ("scale", "t.scale"),
-    ("scale_unit", "t.scale_unit"),
-    ("also_units", "t.also_units"),
-    ("report", "t.report"),
-    ("retired", "t.retired"),
+from xlgl.store.rows import (
+    ACTUAL_SELECT,
+    LATEST_LIVE_RECORD,
+    TARGET_SELECT,
+    WIDTH,
+    LedgerTargets,
+    cached,
+    target_filter,
+    target_from_row,
+    unit_list,
 )
-TARGET_SELECT = ", ".join(f'{sql} AS "{name}"' for name, sql in TARGET_COLUMNS)
-_WIDTH = len(TARGET_COLUMNS)
-
-#: Actual's fields (value, as_of, recorded_at, id) of the latest live record `l`.
-ACTUAL_SELECT = "l.value, l.as_of, l.recorded_at, l.id"
-
-# The id of target t's latest live record as of ?1 (the first parameter): the rule of
-# progress.latest_actual, walking records_target_as_of down from ?1 for each target.
-LATEST_LIVE_RECORD = """(
-    SELECT r.id FROM records r
-    WHERE r.report = t.report AND r.target = t.id AND r.as_of <= ?1 AND r.value IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
-    ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
-)"""
-
-# The seed's own target columns, with the default when a seed entry lacks one (None: required).
-_JSON_LISTS = ("also", "also_units", "co_owners")
-SEED_COLUMNS: dict[str, Any] = {
-    "year": None, "section": None, "topic": "", "indicator": None, "kind": None,
-    "comparator": None, "value": None, "value_hi": None, "unit": None, "direction": "up",
-    "baseline": None, "start": None, "due": None, "quote": None, "offset": None, "also": [],
-    "frequency": None, "lag_days": 0, "scale": None, "scale_unit": None, "also_units": [],
-    "retired": False, "retired_reason": None, "review": False, "confidence": None,
-    "co_owners": [], "leader": None, "contact": None, "carried_from": None,
-}  # fmt: skip
+from xlgl.store.sqlite import DEFAULT_TIMEOUT, login_name, translate_errors, utc_now
 
 
 @dataclass(frozen=True)
@@ -167,60 +124,10 @@ class Ledger:
     # --- seed ---------------------------------------------------------------------------------
 
     def load_seed(self, seed: Any) -> tuple[int, int]:
-        """Add or refresh a seed's report and targets; returns (added, changed). The report's key
-        is the seed's `[report] key`, else report-<year>: a seed of another key adds a report
-        beside the others. Records are never touched, nor owners, due dates and tolerances set
-        with `assign`. Seed aliases are added (replacing an alias of the same name)."""
-        from sqlite_utils import Database
+        """Add or refresh a seed's report and targets; returns (added, changed) (store/seeding.py)."""
+        from xlgl.store.seeding import load_seed
 
-        report = seed.report
-        year = int(report.get("year", 0))
-        key = str(report.get("key") or f"report-{year}")
-        columns = list(SEED_COLUMNS)
-        with self.write():
-            existing = {
-                row[0]: tuple(row[1:])
-                for row in self.conn.execute(
-                    f"SELECT id, {', '.join(_q(c) for c in columns)} FROM targets WHERE report = ?",
-                    [key],
-                )
-            }
-            next_seq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM targets").fetchone()[0]
-            added, changed, aliases = [], [], []
-            for target in seed.targets:
-                row = {"report": key, "id": target["id"]} | {
-                    c: _seed_value(target, c) for c in columns
-                }
-                aliases += [(key, alias, target["id"]) for alias in target.get("aliases") or ()]
-                if target["id"] not in existing:
-                    next_seq += 1
-                    added.append({**row, "seq": next_seq, "owner": target.get("owner")})
-                elif existing[target["id"]] != tuple(row[c] for c in columns):
-                    changed.append(row)
-            db = Database(self.conn)
-            if added:
-                db["targets"].insert_all(added)
-            if changed:
-                assignments = ", ".join(f"{_q(c)} = :{c}" for c in columns)
-                self.conn.executemany(
-                    f"UPDATE targets SET {assignments} WHERE report = :report AND id = :id",
-                    changed,
-                )
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO aliases (report, alias, target) VALUES (?, ?, ?)", aliases
-            )
-            seq = self.conn.execute(
-                "SELECT coalesce((SELECT seq FROM reports WHERE key = ?),"
-                " (SELECT coalesce(max(seq), 0) + 1 FROM reports))",
-                [key],
-            ).fetchone()[0]
-            self.conn.execute(
-                "INSERT OR REPLACE INTO reports (key, title, year, source, text, seq) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [key, str(report.get("title", "")), year, report.get("source"), seed.report_text,
-                 seq],
-            )  # fmt: skip
-        return len(added), len(changed)
+        return load_seed(self, seed)
 
     # --- targets ------------------------------------------------------------------------------
 
@@ -319,7 +226,7 @@ class Ledger:
             report, unit = self._report_and_unit(new.target, new.report)
             value = new.value
             if increment:
-                latest = self.latest_values(new.as_of, [(report, new.target)])
+                latest = self.latest_values(new.as_of, (report, new.target))
                 found = latest.get((report, new.target))
                 value = round((found.value if found else 0.0) + value, 6)
             record_id = self.insert_record(
@@ -483,31 +390,20 @@ class Ledger:
     # --- targets with their latest figure ------------------------------------------------------
 
     def latest_values(
-        self, as_of: date, targets: list[tuple[str, str]] | None = None
+        self, as_of: date, target: tuple[str, str] | None = None
     ) -> dict[tuple[str, str], Actual]:
-        """Each target's latest live figure not after `as_of`, keyed by (report, id)."""
+        """Each target's latest live figure not after `as_of` (or only that of `target`, a
+        (report, id) pair), keyed by (report, id)."""
+        only = "WHERE t.report = ?2 AND t.id = ?3" if target else ""
         sql = f"""
             SELECT t.report, t.id, {ACTUAL_SELECT}
-            FROM targets t JOIN records l ON l.id = {LATEST_LIVE_RECORD}
+            FROM targets t JOIN records l ON l.id = {LATEST_LIVE_RECORD} {only}
         """
-        if targets is not None:
-            rows = self._latest_of(as_of, set(targets))
-        else:
-            rows = self._read(sql, [as_of.isoformat()])
+        rows = self._read(sql, [as_of.isoformat(), *(target or ())])
         return {
             (report, target_id): Actual(value, date.fromisoformat(day), recorded_at, record_id)
             for report, target_id, value, day, recorded_at, record_id in rows
         }
-
-    def _latest_of(self, as_of: date, wanted: set[tuple[str, str]]) -> list[Any]:
-        rows = []
-        for report, target_id in wanted:
-            rows += self._read(
-                f"SELECT t.report, t.id, {ACTUAL_SELECT} FROM targets t "
-                f"JOIN records l ON l.id = {LATEST_LIVE_RECORD} WHERE t.report = ?2 AND t.id = ?3",
-                [as_of.isoformat(), report, target_id],
-            )
-        return rows
 
     def targets_with_latest(
         self,
@@ -537,8 +433,8 @@ class Ledger:
             {where}
             ORDER BY t.seq
         """
-        day = _cached(date.fromisoformat)
-        units = _cached(_unit_list)
+        day = cached(date.fromisoformat)
+        units = cached(unit_list)
         pairs: list[tuple[Target, Actual | None]] = []
         collecting = gc.isenabled()
         gc.disable()
@@ -546,7 +442,7 @@ class Ledger:
             with translate_errors(self.path, self.timeout):
                 for row in self.conn.execute(sql, [as_of.isoformat(), *params]):
                     found = target_from_row(row, day, units)
-                    w = _WIDTH
+                    w = WIDTH
                     latest = (
                         None
                         if row[w + 3] is None
@@ -557,146 +453,3 @@ class Ledger:
             if collecting:
                 gc.enable()
         return pairs
-
-
-class LedgerTargets:
-    """The target queries of one report (or all, with report None), for xlgl/lookup.py."""
-
-    def __init__(self, ledger: Ledger, report: str | None):
-        self.ledger, self.report = ledger, report
-
-    def _where(self, condition: str, params: list[Any]) -> list[Target]:
-        if self.report is not None:
-            condition = f"t.report = ? AND ({condition})"
-            params = [self.report, *params]
-        sql = f"SELECT {TARGET_SELECT} FROM targets t WHERE {condition} ORDER BY t.seq"
-        return [target_from_row(row) for row in self.ledger._read(sql, params)]
-
-    def by_id(self, name: str) -> list[Target]:
-        return self._where("t.id = ?", [name])
-
-    def by_alias(self, name: str) -> list[Target]:
-        return self._where(
-            "EXISTS (SELECT 1 FROM aliases a WHERE a.report = t.report AND a.target = t.id"
-            " AND a.alias = ?)",
-            [name],
-        )
-
-    def by_indicator(self, name: str) -> list[Target]:
-        return self._where("t.indicator = ?", [name])
-
-    def containing(self, name: str) -> list[Target]:
-        return self._where("instr(t.indicator, ?) > 0 OR instr(t.id, ?) > 0", [name, name])
-
-    def names(self) -> list[str]:
-        only, params = ("WHERE report = ?", [self.report]) if self.report is not None else ("", [])
-        rows = self.ledger._read(
-            f"SELECT id FROM targets {only} UNION SELECT indicator FROM targets {only} "
-            f"UNION SELECT alias FROM aliases {only}",
-            params * 3,
-        )
-        return [row[0] for row in rows]
-
-
-# --- building values from rows --------------------------------------------------------------------
-
-
-def target_from_row(
-    row: Sequence[Any],
-    day: Callable[[str], date] = date.fromisoformat,
-    units: Callable[[str], tuple[str, ...]] | None = None,
-) -> Target:
-    """A Target from the first columns of a row selected with TARGET_SELECT, which are Target's
-    fields in order (tests/test_store.py pins them): dates read by `day`, the JSON list of units
-    by `units`, `retired` made a bool."""
-    return Target(
-        *row[:7],
-        day(row[7]),
-        day(row[8]),
-        *row[9:22],
-        (units or _unit_list)(row[22]),
-        row[23],
-        bool(row[24]),
-    )
-
-
-def _unit_list(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text)) if text and text != "[]" else ()
-
-
-def _cached(read: Callable[[str], Any]) -> Callable[[str], Any]:
-    cache: dict[str, Any] = {}
-
-    def cached(text: str) -> Any:
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = read(text)
-        return found
-
-    return cached
-
-
-def _seed_value(target: dict[str, Any], column: str) -> Any:
-    if column in target:
-        value = target[column]
-    elif column == "frequency":
-        value = "event" if target["kind"] == "milestone" else "year"
-    else:
-        value = SEED_COLUMNS[column]
-    if column in _JSON_LISTS:
-        return json.dumps(list(value or []), ensure_ascii=False)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def target_filter(
-    report: str | None,
-    section: str | None,
-    kind: str | None,
-    owner: str | None,
-    search: str | None,
-    target_id: str | None = None,
-    include_retired: bool = False,
-) -> tuple[str, list[Any]]:
-    conditions, params = [], []
-    if report is not None:
-        conditions.append("t.report = ?")
-        params.append(report)
-    if target_id is not None:
-        conditions.append("t.id = ?")
-        params.append(target_id)
-    elif not include_retired:
-        conditions.append("t.retired = 0")
-    if section:
-        conditions.append("t.section = ?")
-        params.append(normalize_section(section))
-    if kind:
-        conditions.append("t.kind = ?")
-        params.append(kind)
-    if owner:
-        conditions.append("t.owner = ?")
-        params.append(owner)
-    if search:
-        conditions.append("(instr(t.indicator, ?) > 0 OR instr(t.quote, ?) > 0 OR t.id = ?)")
-        params.extend([search, search, search])
-    return (f"WHERE {' AND '.join(conditions)}" if conditions else "", params)
-
-
-_CHAPTER_NUMERALS = "一二三四五六七"
-
-
-def normalize_section(section: str) -> str:
-    """Accept 1 or 一 or (一) for the chapter （一）; other names as written."""
-    text = section.strip().strip("()（）")
-    if text.isdigit() and 1 <= int(text) <= len(_CHAPTER_NUMERALS):
-        text = _CHAPTER_NUMERALS[int(text) - 1]
-    if text in _CHAPTER_NUMERALS and section.strip() != "三":
-        return f"（{text}）"
-    return section.strip()
-
-
-def _q(column: str) -> str:
-    return f'"{column}"'
