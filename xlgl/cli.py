@@ -127,6 +127,14 @@ OwnerOption = Annotated[str | None, typer.Option("--owner", "-o", help="只看�
 SearchOption = Annotated[
     str | None, typer.Option("--search", "-q", help="在指标名、id 和报告原文中查找。")
 ]
+ReportOption = Annotated[
+    str | None,
+    typer.Option(
+        "--report",
+        metavar="KEY",
+        help="哪份报告（如 xlgl-2024）：默认为 --as-of 日期所在年度的报告，否则最新的一份；all 为全部报告。",
+    ),
+]
 TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
 
 
@@ -203,6 +211,21 @@ def status_of(
     return status_rows(pairs, day, ledger.settings(), statuses)
 
 
+def chosen_report(ledger: Ledger, given: str | None, day: date) -> str | None:
+    """The report key a command works on: --report KEY, None for `all`, else the default (the
+    report whose year holds `day`, else the latest)."""
+    from xlgl.errors import InputError
+
+    if given is None:
+        return ledger.default_report(day)
+    if given.strip().lower() == "all":
+        return None
+    keys = [r.key for r in ledger.reports()]
+    if given not in keys:
+        raise InputError(f"没有报告“{given}”；台账中的报告：{'、'.join(keys) or '（无）'}，或 all")
+    return given
+
+
 def find(ledger: Ledger, name: str, report: str | None = None) -> Target:
     """The target `name` means (xlgl/lookup.py's rule)."""
     from xlgl.lookup import find_target
@@ -259,6 +282,7 @@ def status(
             "--status", help="只看某状态，可重复：met、overdue、at_risk、no_data、on_track。"
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
     day = as_of_date(as_of)
@@ -266,6 +290,7 @@ def status(
         rows = status_of(
             ledger,
             day,
+            report=chosen_report(ledger, report_key, day),
             section=section,
             kind=kind,
             owner=owner,
@@ -290,6 +315,7 @@ def overdue(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
     ] = False,
+    report_key: ReportOption = None,
 ) -> None:
     """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
     from xlgl.progress import AT_RISK, OVERDUE, severity
@@ -297,7 +323,8 @@ def overdue(
     wanted = {None: (OVERDUE, AT_RISK), Only.overdue: (OVERDUE,), Only.at_risk: (AT_RISK,)}[only]
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = status_of(ledger, day, section=section, owner=owner, statuses=wanted)
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=chosen, section=section, owner=owner, statuses=wanted)
     rows.sort(key=severity)
     from xlgl import render
 
@@ -343,6 +370,7 @@ def record(
             help="批量导入 CSV（列 target,value,as_of，可选 unit,source,note,by）；有任何错行则整份不导入。",
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """登记一个目标的实绩（截至某日的累计数或当前水平），或用 --file 批量导入。记录只增不改。"""
     from xlgl.errors import InputError
@@ -350,7 +378,7 @@ def record(
     if file is not None:
         if target or value or add:
             raise InputError("--file 与 TARGET VALUE、--add 不能同时使用")
-        import_file(ctx, file, by)
+        import_file(ctx, file, by, report_key)
         return
     if not target or not value:
         raise InputError(
@@ -362,7 +390,7 @@ def record(
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = find(ledger, target)
+        found = find(ledger, target, chosen_report(ledger, report_key, day))
         if add and found.kind != "flow":
             raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
         try:
@@ -383,11 +411,14 @@ def record(
     )
 
 
-def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
+def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str | None) -> None:
+    """Rows name targets of every report unless --report KEY is given (a row's date need not
+    fall in its report's year: a December figure may arrive in January)."""
     from xlgl.importer import ActualsFile, TargetIndex
 
     with open_ledger(ctx) as ledger:
-        source = ActualsFile(path, TargetIndex.of_ledger(ledger), default_by=by)
+        chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
+        source = ActualsFile(path, TargetIndex.of_ledger(ledger, chosen), default_by=by)
         with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
             count = ledger.add_rows(rows)
     typer.echo(f"已从 {path} 导入 {count} 条记录")
@@ -401,12 +432,19 @@ def targets(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
+    report_key: ReportOption = None,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
 
     with open_ledger(ctx) as ledger:
-        found = ledger.targets(section=section, kind=kind, owner=owner, search=search)
+        found = ledger.targets(
+            report=chosen_report(ledger, report_key, date.today()),
+            section=section,
+            kind=kind,
+            owner=owner,
+            search=search,
+        )
     render.emit(render.TARGETS, found, fmt)
 
 
@@ -416,13 +454,14 @@ def show(
     target: TargetArgument,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
+    report_key: ReportOption = None,
 ) -> None:
     """一个目标的定义、报告原文、当前进度和全部记录。"""
     from xlgl import render
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = find(ledger, target)
+        found = find(ledger, target, chosen_report(ledger, report_key, day))
         row = status_of(ledger, day, target=found)[0]
         places = ledger.target_places(found)
         records = ledger.records(found)
@@ -445,12 +484,17 @@ def history(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
     fmt: FormatOption = OutputFormat.table,
+    report_key: ReportOption = None,
 ) -> None:
     """全部记录（含作废记录），按录入先后。"""
     from xlgl import render
 
     with open_ledger(ctx) as ledger:
-        records = ledger.records(find(ledger, target) if target else None)
+        chosen = chosen_report(ledger, report_key, date.today())
+        if target:
+            records = ledger.records(find(ledger, target, chosen))
+        else:
+            records = ledger.records(report=chosen)
     render.emit(render.RECORDS, records, fmt)
 
 
@@ -485,6 +529,7 @@ def assign(
             "--tolerance", help="此目标“左右/稳定在”的容差，如 0.03 表示 3%。", min=0, max=1
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """指定目标的牵头单位、时限或容差。"""
     from xlgl.dates import parse_date
@@ -494,7 +539,7 @@ def assign(
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
     due_date = parse_date(due) if due else None
     with open_ledger(ctx) as ledger:
-        found = find(ledger, target)
+        found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
         ledger.assign(found, owner=owner, due=due_date, tolerance=tolerance)
@@ -511,6 +556,7 @@ def alias(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="别名，如 煤产量。")],
     target: TargetArgument,
+    report_key: ReportOption = None,
 ) -> None:
     """给目标起别名：之后 record、show 和 CSV 的 target 列都可用 NAME 指这个目标。"""
     from xlgl.errors import InputError
@@ -519,7 +565,7 @@ def alias(
     if not name:
         raise InputError("别名不能为空")
     with open_ledger(ctx) as ledger:
-        found = find(ledger, target)
+        found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         ledger.add_alias(name, found)
     typer.echo(f"别名“{name}”→ {found.id}（{found.indicator}）")
 
@@ -578,6 +624,7 @@ def export(
     owner: OwnerLongOption = None,
     search: SearchOption = None,
     title: TitleOption = None,
+    report_key: ReportOption = None,
 ) -> None:
     """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录。"""
     from xlgl.errors import InputError
@@ -586,7 +633,10 @@ def export(
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = status_of(ledger, day, section=section, kind=kind, owner=owner, search=search)
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(
+            ledger, day, report=chosen, section=section, kind=kind, owner=owner, search=search
+        )
         wanted = {(row.target.report, row.target.id) for row in rows}
         records = [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
     from xlgl.workbook import write_workbook
@@ -611,6 +661,7 @@ def report(
     section: SectionOption = None,
     owner: OwnerLongOption = None,
     title: TitleOption = None,
+    report_key: ReportOption = None,
 ) -> None:
     """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、全部目标表。
     markdown 不给 -o 时输出到屏幕。"""
@@ -621,7 +672,8 @@ def report(
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = status_of(ledger, day, section=section, owner=owner)
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=chosen, section=section, owner=owner)
     value = bulletin.build(rows, day, title)
     if fmt is ReportFormat.html:
         from datetime import datetime
@@ -642,12 +694,14 @@ def export_records(
     file: Annotated[
         Path, typer.Argument(metavar="FILE", help="写入的 JSON lines 文件；- 表示标准输出。")
     ],
+    report_key: ReportOption = None,
 ) -> None:
     """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
     from xlgl.exchange import write_records
 
     with open_ledger(ctx) as ledger:
-        count = write_records(ledger.export_records(), file)
+        chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
+        count = write_records(ledger.export_records(chosen), file)
     if str(file) != "-":
         typer.echo(f"已导出 {count} 条记录到 {file}")
 

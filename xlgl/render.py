@@ -57,6 +57,7 @@ STATUS_FIELDS = [
     "expected",
     "status",
     "reasons",
+    "report",
 ]
 RECORD_FIELDS = [
     "id",
@@ -112,6 +113,7 @@ def status_dict(row: Evaluation) -> dict[str, Any]:
         "expected": round(row.expected, FRACTION_DIGITS),
         "status": row.status,
         "reasons": [reason.text for reason in reasons] if reasons else [],
+        "report": target.report,
     }
 
 
