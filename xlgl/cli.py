@@ -256,11 +256,12 @@ def init(
 ) -> None:
     """建立台账或用种子文件刷新目标。可重复运行：不改动已登记的实绩，也不改动 assign 的设置。"""
     from xlgl.seed import default_seed_path, load_seed
+    from xlgl.store.seeding import seed_report_key
 
     loaded = load_seed(seed or default_seed_path())
     with open_ledger(ctx, create=True, seed_default=False) as ledger:
         added, changed = ledger.load_seed(loaded)
-        total = len(ledger.targets())
+        total = len(ledger.targets(report=seed_report_key(loaded), include_retired=True))
     typer.echo(
         f"台账 {ledger.path}：{loaded.report.get('title', '')} 共 {total} 个目标"
         f"（新增 {added}，更新 {changed}）"

@@ -51,6 +51,7 @@ HEADERS = {
     "expected": ("应完成", 9),
     "status": ("状态", 8),
     "reasons": ("原因", 36),
+    "report": ("报告", 12),
     "quote": ("报告原文", 50),
 }
 # The columns of `status --format json`, and the quote (wrapped) at the end.

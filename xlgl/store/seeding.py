@@ -19,7 +19,7 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
 
     report = seed.report
     year = int(report.get("year", 0))
-    key = str(report.get("key") or f"report-{year}")
+    key = seed_report_key(seed)
     columns = list(SEED_COLUMNS)
     with ledger.write():
         existing = {
@@ -63,6 +63,11 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
              seq],
         )  # fmt: skip
     return len(added), len(changed)
+
+
+def seed_report_key(seed: Any) -> str:
+    """The key of a seed's report: its `[report] key`, else report-<year>."""
+    return str(seed.report.get("key") or f"report-{int(seed.report.get('year', 0))}")
 
 
 def _q(column: str) -> str:
