@@ -158,11 +158,11 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
     return ExchangedRecord(
         line=line,
         uuid=record_uuid,
-        target=texts["target"],
+        target=str(texts["target"]),
         value=value,
         unit=texts["unit"],
         as_of=as_of,
-        recorded_at=texts["recorded_at"],
+        recorded_at=str(texts["recorded_at"]),
         by=texts["by"],
         source=texts["source"],
         note=texts["note"],

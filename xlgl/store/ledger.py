@@ -324,7 +324,8 @@ class Ledger:
         until: date | None = None,
     ) -> list[Record]:
         """Records, oldest first, voiding records included; `voided` marks the ones voided."""
-        conditions, params = [], []
+        conditions: list[str] = []
+        params: list[Any] = []
         if target is not None:
             conditions.append("r.report = ? AND r.target = ?")
             params += [target.report, target.id]

@@ -122,7 +122,7 @@ def target_from_row(
     """A Target from the first columns of a row selected with TARGET_SELECT, which are Target's
     fields in order (tests/test_store.py pins them): dates read by `day`, the JSON list of units
     by `units`, `retired` made a bool."""
-    return Target(
+    return Target(  # type: ignore[call-arg]  # positional from slices: the pin test checks them
         *row[:7],
         day(row[7]),
         day(row[8]),

@@ -41,7 +41,7 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
                 changed.append(row)
         db = Database(ledger.conn)
         if added:
-            db["targets"].insert_all(added)
+            db.table("targets").insert_all(added)
         if changed:
             assignments = ", ".join(f"{_q(c)} = :{c}" for c in columns)
             ledger.conn.executemany(
