@@ -207,7 +207,7 @@ def status_of(
     """Status rows of the targets that pass `filters` (Ledger.targets_with_latest's)."""
     from xlgl.evaluate import status_rows
 
-    pairs = ledger.targets_with_latest(day, **filters)
+    pairs = ledger.iter_targets_with_latest(day, **filters)
     return status_rows(pairs, day, ledger.settings(), statuses)
 
 
@@ -633,7 +633,7 @@ def export(
     if output is None:
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():  # the sheets agree with each other
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(
             ledger, day, report=chosen, section=section, kind=kind, owner=owner, search=search
@@ -672,7 +672,7 @@ def report(
     if output is None and fmt is ReportFormat.html:
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=chosen, section=section, owner=owner)
     value = bulletin.build(rows, day, title)
@@ -700,7 +700,7 @@ def export_records(
     """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
     from xlgl.exchange import write_records
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx) as ledger, ledger.snapshot():
         chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
         count = write_records(ledger.export_records(chosen), file)
     if str(file) != "-":

@@ -99,6 +99,9 @@ def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecor
     if str(path) == "-":
         yield from _parse_lines(sys.stdin.buffer, errors)
         return
+    from xlgl.importer import check_regular_file
+
+    check_regular_file(Path(path))
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 (a with block below)
     except OSError as error:

@@ -47,6 +47,13 @@ def _first_line(last_line: int, row: list[str]) -> int:
     return last_line - inside
 
 
+def check_regular_file(path: Path) -> None:
+    """InputError unless `path` is a regular file (or does not exist: reading it says so)."""
+    if path.exists() and not path.is_file():
+        kind = "目录" if path.is_dir() else "普通文件以外的文件（管道、设备等）"
+        raise InputError(f"{path} 是{kind}，只能导入普通文件")
+
+
 def detect_encoding(handle: BinaryIO) -> str:
     """utf-8-sig when the whole file reads as UTF-8 (BOM or not), else gb18030.
 
@@ -162,6 +169,11 @@ class ActualsFile:
     default_by: str | None = None
     errors: list[str] = field(default_factory=list)
     bad_rows: int = 0
+
+    def __post_init__(self) -> None:
+        # Checked when the file is named, before any lock: a FIFO or a device (/dev/zero) could
+        # feed an import for ever while it holds the ledger's write lock (issue 15 #14).
+        check_regular_file(self.path)
 
     def rows(self) -> Iterator[NewRow]:
         """The file's figures as rows for Ledger.add_rows, (report, target id, value in the

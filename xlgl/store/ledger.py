@@ -27,7 +27,7 @@ import gc
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,6 +66,7 @@ class Ledger:
         self.path = path
         self.timeout = DEFAULT_TIMEOUT
         self.read_only = False
+        self.identity: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Ledger:
@@ -76,6 +77,7 @@ class Ledger:
         conn, read_only = sqlite.connect(path, create=create, timeout=timeout)
         ledger = cls(conn, path)
         ledger.timeout, ledger.read_only = timeout, read_only
+        ledger.identity = sqlite.file_identity(path)
         try:
             sqlite.prepare(conn, path, create=create, read_only=read_only, timeout=timeout)
         except BaseException:
@@ -94,7 +96,19 @@ class Ledger:
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception)."""
-        return sqlite.write_transaction(self.conn, self.path, self.timeout)
+        return sqlite.write_transaction(self.conn, self.path, self.timeout, self.identity)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside one read transaction: every read sees the same state of the ledger, even
+        while another process writes (a workbook's sheets, an export's lines)."""
+        with translate_errors(self.path, self.timeout):
+            self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with translate_errors(self.path, self.timeout):
@@ -407,6 +421,13 @@ class Ledger:
         }
 
     def targets_with_latest(
+        self, as_of: date, **filters: Any
+    ) -> list[tuple[Target, Actual | None]]:
+        """Every target that passes the filters, in report order, with its latest live figure
+        not after `as_of` (None without one); the filters are iter_targets_with_latest's."""
+        return list(self.iter_targets_with_latest(as_of, **filters))
+
+    def iter_targets_with_latest(
         self,
         as_of: date,
         *,
@@ -417,12 +438,11 @@ class Ledger:
         search: str | None = None,
         target: Target | None = None,
         include_retired: bool = False,
-    ) -> list[tuple[Target, Actual | None]]:
-        """Every target that passes the filters, in report order, with its latest live figure
-        not after `as_of` (None without one): one query, LATEST_LIVE_RECORD joined on the
-        filtered targets only. For speed at 100,000 targets dates and unit lists are parsed once
-        per distinct text, and the cyclic garbage collector is paused while the (acyclic) values
-        are built."""
+    ) -> Iterator[tuple[Target, Actual | None]]:
+        """targets_with_latest one pair at a time (`xlgl overdue` keeps a few of 100,000 and
+        never holds them all): one query, LATEST_LIVE_RECORD joined on the filtered targets only.
+        Filters: a report key (None: all), section, kind, owner, search text, one target;
+        retired targets only with include_retired."""
         if target is not None:
             report = target.report
         where, params = target_filter(
@@ -434,23 +454,26 @@ class Ledger:
             {where}
             ORDER BY t.seq
         """
+        return self._pairs(sql, [as_of.isoformat(), *params])
+
+    def _pairs(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Target, Actual | None]]:
+        """Rows to (Target, Actual | None). For speed at 100,000 targets, dates and unit lists
+        are parsed once per distinct text, and the cyclic garbage collector is paused while the
+        (acyclic) values are built."""
         day = cached(date.fromisoformat)
         units = cached(unit_list)
-        pairs: list[tuple[Target, Actual | None]] = []
+        w = WIDTH
         collecting = gc.isenabled()
         gc.disable()
         try:
             with translate_errors(self.path, self.timeout):
-                for row in self.conn.execute(sql, [as_of.isoformat(), *params]):
-                    found = target_from_row(row, day, units)
-                    w = WIDTH
+                for row in self.conn.execute(sql, params):
                     latest = (
                         None
                         if row[w + 3] is None
                         else Actual(row[w], day(row[w + 1]), row[w + 2], row[w + 3])
                     )
-                    pairs.append((found, latest))
+                    yield target_from_row(row, day, units), latest
         finally:
             if collecting:
                 gc.enable()
-        return pairs

@@ -2,10 +2,9 @@
 
 - Opening refuses, from the 100-byte header alone, a file that is not SQLite, is cut short or was
   written by a newer xlgl, so SQLite never writes a -wal/-shm beside it.
-- The schema is versioned by sqlite-utils' Migrations("xlgl"): each migration is a registered
-  Python function running its statements one by one (never SQL split on ";"), and
-  `PRAGMA user_version` mirrors the number applied, so opening an up-to-date ledger costs one
-  pragma and never imports sqlite-utils. Never edit a migration that has shipped: add one.
+- The schema is versioned (store/migrations.py); `PRAGMA user_version` mirrors the number of
+  migrations applied, so opening an up-to-date ledger costs one pragma and never imports
+  sqlite-utils.
 - Every write is one short `BEGIN IMMEDIATE` transaction, polled (see begin_immediate).
 - SQLite's errors become one plain LedgerError naming the file (translate_errors).
 """
@@ -17,16 +16,15 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from xlgl.errors import LedgerError
+from xlgl.store.migrations import MIGRATION_SET, apply_migrations, schema_version
 
 DEFAULT_TIMEOUT = 30.0  # seconds a write waits for another process's lock
-MIGRATION_SET = "xlgl"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -50,214 +48,6 @@ def login_name() -> str:
         return "unknown"
 
 
-# --- migrations -----------------------------------------------------------------------------------
-
-Migration = Callable[[Any], None]  # takes a sqlite_utils.Database
-MIGRATIONS: list[tuple[str, Migration]] = []
-
-
-def migration(function: Migration) -> Migration:
-    """Register a migration; they run in the order they are defined, each in its own transaction."""
-    MIGRATIONS.append((function.__name__, function))
-    return function
-
-
-@migration
-def m001_initial(db: Any) -> None:
-    """0.1's schema: one report, targets keyed by id, records naming their target."""
-    for statement in (
-        """CREATE TABLE report (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            title TEXT NOT NULL,
-            year INTEGER NOT NULL,
-            source TEXT,
-            text TEXT
-        )""",
-        """CREATE TABLE targets (
-            id TEXT PRIMARY KEY,
-            seq INTEGER NOT NULL,
-            year INTEGER NOT NULL,
-            section TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            indicator TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            comparator TEXT NOT NULL,
-            value REAL NOT NULL,
-            value_hi REAL,
-            unit TEXT NOT NULL,
-            direction TEXT NOT NULL,
-            baseline REAL,
-            start TEXT NOT NULL,
-            due TEXT NOT NULL,
-            quote TEXT NOT NULL,
-            "offset" INTEGER,
-            also TEXT NOT NULL DEFAULT '[]',
-            owner TEXT,
-            due_override TEXT,
-            tolerance REAL
-        )""",
-        "CREATE INDEX targets_indicator ON targets(indicator)",
-        """CREATE TABLE records (
-            id INTEGER PRIMARY KEY,
-            uuid TEXT NOT NULL UNIQUE,
-            target TEXT NOT NULL REFERENCES targets(id),
-            value REAL,
-            as_of TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            "by" TEXT,
-            source TEXT,
-            note TEXT,
-            voids INTEGER REFERENCES records(id),
-            CHECK ((value IS NULL) = (voids IS NOT NULL))
-        )""",
-        "CREATE INDEX records_target_as_of ON records(target, as_of)",
-        "CREATE INDEX records_voids ON records(voids) WHERE voids IS NOT NULL",
-        "CREATE TABLE settings (key TEXT PRIMARY KEY, value REAL NOT NULL)",
-    ):
-        db.execute(statement)
-
-
-#: The key m002 gives 0.1's single report: xlgl-2024 (the key of the 2024 seed shipped with
-#: xlgl), or report-<year> for a ledger seeded with another year's report.
-V1_REPORT_KEY_SQL = "CASE WHEN year = 2024 THEN 'xlgl-2024' ELSE 'report-' || year END"
-
-
-@migration
-def m002_reports(db: Any) -> None:
-    """Several reports in one ledger (issue 12): `reports` replaces the single-row `report`;
-    targets are keyed by (report, id) and gain the reporting calendar, scale, extra units,
-    retirement and review fields; records name their report and keep the unit they were recorded
-    in, whether a plausibility check was overridden, and the progress text (issue 13); aliases.
-    Record ids are kept: voiding records name them."""
-    for statement in (
-        """CREATE TABLE reports (
-            key TEXT PRIMARY KEY,
-            title TEXT NOT NULL,
-            year INTEGER NOT NULL,
-            source TEXT,
-            text TEXT,
-            seq INTEGER NOT NULL
-        )""",
-        f"""INSERT INTO reports (key, title, year, source, text, seq)
-            SELECT {V1_REPORT_KEY_SQL}, title, year, source, text, 1 FROM report""",
-        # Targets of a 0.1 ledger without a report row (never seeded by xlgl) get their year's key.
-        """INSERT INTO reports (key, title, year, source, text, seq)
-            SELECT DISTINCT 'report-' || year, '', year, NULL, NULL, 1 + year FROM targets
-            WHERE NOT EXISTS (SELECT 1 FROM report)""",
-        """CREATE TABLE targets_m002 (
-            report TEXT NOT NULL REFERENCES reports(key),
-            id TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            year INTEGER NOT NULL,
-            section TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            indicator TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            comparator TEXT NOT NULL,
-            value REAL NOT NULL,
-            value_hi REAL,
-            unit TEXT NOT NULL,
-            direction TEXT NOT NULL,
-            baseline REAL,
-            start TEXT NOT NULL,
-            due TEXT NOT NULL,
-            quote TEXT NOT NULL,
-            "offset" INTEGER,
-            also TEXT NOT NULL DEFAULT '[]',
-            owner TEXT,
-            due_override TEXT,
-            tolerance REAL,
-            frequency TEXT NOT NULL DEFAULT 'year',
-            lag_days INTEGER NOT NULL DEFAULT 0,
-            scale REAL,
-            scale_unit TEXT,
-            also_units TEXT NOT NULL DEFAULT '[]',
-            retired INTEGER NOT NULL DEFAULT 0,
-            retired_reason TEXT,
-            review INTEGER NOT NULL DEFAULT 0,
-            confidence REAL,
-            co_owners TEXT NOT NULL DEFAULT '[]',
-            leader TEXT,
-            contact TEXT,
-            carried_from TEXT,
-            PRIMARY KEY (report, id)
-        )""",
-        """INSERT INTO targets_m002 (report, id, seq, year, section, topic, indicator, kind,
-                comparator, value, value_hi, unit, direction, baseline, start, due, quote,
-                "offset", also, owner, due_override, tolerance, frequency)
-            SELECT coalesce((SELECT key FROM reports WHERE seq = 1), 'report-' || t.year),
-                t.id, t.seq, t.year, t.section, t.topic, t.indicator, t.kind, t.comparator,
-                t.value, t.value_hi, t.unit, t.direction, t.baseline, t.start, t.due, t.quote,
-                t."offset", t.also, t.owner, t.due_override, t.tolerance,
-                CASE WHEN t.kind = 'milestone' THEN 'event' ELSE 'year' END
-            FROM targets t""",
-        """CREATE TABLE records_m002 (
-            id INTEGER PRIMARY KEY,
-            uuid TEXT NOT NULL UNIQUE,
-            report TEXT NOT NULL,
-            target TEXT NOT NULL,
-            value REAL,
-            unit TEXT,
-            as_of TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            "by" TEXT,
-            source TEXT,
-            note TEXT,
-            voids INTEGER REFERENCES records(id),
-            forced INTEGER NOT NULL DEFAULT 0,
-            progress TEXT,
-            problems TEXT,
-            next_steps TEXT,
-            evidence TEXT,
-            FOREIGN KEY (report, target) REFERENCES targets(report, id),
-            CHECK ((value IS NULL) = (voids IS NOT NULL))
-        )""",
-        # 0.1 stored every figure in its target's unit: that is the unit it was recorded in.
-        """INSERT INTO records_m002 (id, uuid, report, target, value, unit, as_of, recorded_at,
-                "by", source, note, voids)
-            SELECT r.id, r.uuid, t.report, r.target, r.value, t.unit, r.as_of, r.recorded_at,
-                r."by", r.source, r.note, r.voids
-            FROM records r JOIN targets_m002 t ON t.id = r.target
-            ORDER BY r.id""",
-        "DROP TABLE records",
-        "DROP TABLE targets",
-        "DROP TABLE report",
-        "ALTER TABLE targets_m002 RENAME TO targets",
-        "ALTER TABLE records_m002 RENAME TO records",
-        "CREATE INDEX targets_indicator ON targets(report, indicator)",
-        "CREATE INDEX targets_seq ON targets(seq)",
-        "CREATE INDEX records_target_as_of ON records(report, target, as_of)",
-        "CREATE INDEX records_voids ON records(voids) WHERE voids IS NOT NULL",
-        """CREATE TABLE aliases (
-            report TEXT NOT NULL REFERENCES reports(key),
-            alias TEXT NOT NULL,
-            target TEXT NOT NULL,
-            PRIMARY KEY (report, alias)
-        )""",
-    ):
-        db.execute(statement)
-
-
-def schema_version() -> int:
-    return len(MIGRATIONS)
-
-
-def apply_migrations(conn: sqlite3.Connection) -> None:
-    """Bring the ledger to this version's schema; the caller holds the write lock."""
-    from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
-
-    migrations = Migrations(MIGRATION_SET)
-    for name, function in MIGRATIONS:
-        migrations(name=name)(function)
-    db = Database(conn)
-    applied = {m.name for m in migrations.applied(db)}
-    if applied - {name for name, _ in MIGRATIONS}:
-        raise LedgerError("台账由更新版本的 xlgl 创建，请升级 xlgl 后再用")
-    migrations.apply(db)
-    conn.execute(f"PRAGMA user_version = {schema_version()}")
-
-
 # --- opening --------------------------------------------------------------------------------------
 
 
@@ -275,22 +65,64 @@ def connect(path: Path, *, create: bool, timeout: float) -> tuple[sqlite3.Connec
             raise LedgerError(f"无法新建台账 {path}：目录 {path.parent} 只读")
     elif path.is_dir():
         raise LedgerError(f"{path} 是目录，不是台账文件")
+    elif not path.is_file():  # a FIFO would hang the header check, a device is no ledger
+        raise LedgerError(f"{path} 不是普通文件，不是台账文件")
     else:
         check_header(path)
         read_only = not (writable(path) and writable(path.parent))
     try:
         if read_only:
-            # immutable: read the file as it is, creating no -wal/-shm beside it; only safe
-            # when no -wal holds newer pages (a writer can't exist: nobody can write here).
-            wal = Path(f"{path}-wal")
-            flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-            uri = f"{path.resolve().as_uri()}?{flags}"
-            conn = sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True)
+            conn = _connect_read_only(path, timeout)
         else:
             conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as error:
         raise LedgerError(f"无法打开台账 {path}：{error}") from None
     return conn, read_only
+
+
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection that still sees other processes' writes (issue 15 #3): mode=ro,
+    which reads the WAL and its index like any reader, so a reader without write permission
+    gets one consistent snapshot while the owner writes. Only when SQLite cannot open the file
+    that way — a WAL ledger with no -shm beside it, in a folder this user cannot write — and no
+    -wal exists (so no write is pending), is it read as immutable: the file as it is. (Root
+    could create the -shm anywhere; in a folder without write bits it reads immutable too.)"""
+    uri = path.resolve().as_uri()
+    if not Path(f"{path}-wal").exists() and not writable(path.parent):
+        return sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", timeout=timeout, isolation_level=None, uri=True
+        )
+    conn = sqlite3.connect(f"{uri}?mode=ro", timeout=timeout, isolation_level=None, uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if Path(f"{path}-wal").exists():
+            raise
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", timeout=timeout, isolation_level=None, uri=True
+    )
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file `path` names now; None when it names none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def ensure_wal(conn: sqlite3.Connection) -> None:
+    """Every writable open puts the ledger in WAL mode: a ledger switched to another journal mode
+    (DELETE blocks readers during a write) goes back. If another process holds a lock the switch
+    waits for a later open."""
+    try:
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        pass
 
 
 def prepare(
@@ -301,6 +133,8 @@ def prepare(
     with translate_errors(path, timeout):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == version_now:
+            if not read_only:
+                ensure_wal(conn)
             return
         if version > version_now:
             raise LedgerError(newer_message(path, version))
@@ -314,7 +148,7 @@ def prepare(
         if read_only:
             raise LedgerError(f"台账 {path} 只读（文件或所在目录不可写），无法升级结构")
         conn.execute("PRAGMA journal_mode=WAL")
-        with write_transaction(conn, path, timeout):
+        with write_transaction(conn, path, timeout, file_identity(path)):
             # Another process may have migrated while we waited for the lock.
             if conn.execute("PRAGMA user_version").fetchone()[0] < version_now:
                 apply_migrations(conn)
@@ -336,13 +170,24 @@ def _is_xlgl(conn: sqlite3.Connection) -> bool:
 
 @contextmanager
 def write_transaction(
-    conn: sqlite3.Connection, path: Path, timeout: float
+    conn: sqlite3.Connection,
+    path: Path,
+    timeout: float,
+    identity: tuple[int, int] | None = None,
 ) -> Iterator[sqlite3.Connection]:
-    """One write transaction; it takes the write lock at once so readers never deadlock it."""
+    """One write transaction; it takes the write lock at once so readers never deadlock it.
+
+    With `identity` (the (device, inode) of the file when it was opened), the commit happens only
+    if `path` still names that file: a ledger replaced under a running write (mv new.db
+    ledger.db) is rolled back and reported, never paired with the new file's WAL (issue 15 #2)."""
     with translate_errors(path, timeout):
         begin_immediate(conn, timeout)
         try:
             yield conn
+            if identity is not None and file_identity(path) != identity:
+                raise LedgerError(
+                    f"台账文件已被替换：{path} 已不是本次打开的文件，本次写入已撤销，请重试"
+                )
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
