@@ -26,10 +26,15 @@ def status_rows(
     collecting = gc.isenabled()
     gc.disable()  # 100,000 acyclic rows: no cycle to collect while they are built
     try:
-        rows = [evaluate(target, latest, as_of, settings) for target, latest in pairs]
+        if wanted is None:
+            rows = [evaluate(target, latest, as_of, settings) for target, latest in pairs]
+        else:  # overdue keeps a few rows of many: the others go at once
+            rows = []
+            for target, latest in pairs:
+                row = evaluate(target, latest, as_of, settings)
+                if row.status in wanted:
+                    rows.append(row)
     finally:
         if collecting:
             gc.enable()
-    if wanted is None:
-        return rows
-    return [row for row in rows if row.status in wanted]
+    return rows
