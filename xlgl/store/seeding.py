@@ -15,8 +15,6 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
     is the seed's `[report] key`, else report-<year>: a seed of another key adds a report
     beside the others. Records are never touched, nor owners, due dates and tolerances set
     with `assign`. Seed aliases are added (replacing an alias of the same name)."""
-    from sqlite_utils import Database
-
     report = seed.report
     year = int(report.get("year", 0))
     key = seed_report_key(seed)
@@ -39,9 +37,13 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
                 added.append({**row, "seq": next_seq, "owner": target.get("owner")})
             elif existing[target["id"]] != tuple(row[c] for c in columns):
                 changed.append(row)
-        db = Database(ledger.conn)
         if added:
-            db.table("targets").insert_all(added)
+            names = list(added[0])
+            ledger.conn.executemany(
+                f"INSERT INTO targets ({', '.join(map(_q, names))}) "
+                f"VALUES ({', '.join(f':{name}' for name in names)})",
+                added,
+            )
         if changed:
             assignments = ", ".join(f"{_q(c)} = :{c}" for c in columns)
             ledger.conn.executemany(
