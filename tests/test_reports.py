@@ -88,3 +88,38 @@ def test_a_csv_import_places_each_row_in_its_report(two, tmp_path):
     assert placed.exit_code == 0, placed.output
     history = _json(two("history", "coal-output", "--report", "xlgl-2025", "-f", "json"))
     assert [r["value"] for r in history] == [0.5, 1.3]
+
+
+def test_records_travel_between_ledgers_with_their_report(two, tmp_path):
+    exported = tmp_path / "records.jsonl"
+    assert two("export-records", str(exported)).exit_code == 0
+    lines = [json.loads(line) for line in exported.read_text("utf-8").splitlines()]
+    assert [(r["report"], r["value"]) for r in lines] == [("xlgl-2024", 1.2), ("xlgl-2025", 0.5)]
+    from typer.testing import CliRunner
+
+    from xlgl.cli import app
+
+    other = tmp_path / "other.db"
+    runner = CliRunner()
+    for seed in (Path(__file__).parent / "data" / "mini-seed.toml", SEED_2025):
+        assert runner.invoke(app, ["--db", str(other), "init", "--seed", str(seed)]).exit_code == 0
+    merged = runner.invoke(app, ["--db", str(other), "import-records", str(exported)])
+    assert merged.exit_code == 0, merged.output
+    history = runner.invoke(app, ["--db", str(other), "history", "--report", "all", "-f", "json"])
+    assert [(r["report"], r["value"]) for r in _json(history)] == [
+        ("xlgl-2024", 1.2),
+        ("xlgl-2025", 0.5),
+    ]
+
+
+def test_an_alias_names_its_target_in_commands_and_csv_files(xlgl, tmp_path):
+    made = xlgl("alias", "煤产量", "coal-output")
+    assert made.exit_code == 0, made.output
+    assert "coal-output" in made.output
+    recorded = xlgl("record", "煤产量", "0.9", "--as-of", "2024-08-31")
+    assert recorded.exit_code == 0 and "coal-output" in recorded.output
+    csv = tmp_path / "a.csv"
+    csv.write_text("target,value,as_of\n煤产量,1.0,2024-09-30\n", encoding="utf-8")
+    assert xlgl("record", "--file", str(csv)).exit_code == 0
+    history = _json(xlgl("history", "coal-output", "-f", "json"))
+    assert [r["value"] for r in history] == [0.9, 1.0]

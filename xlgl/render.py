@@ -72,6 +72,7 @@ RECORD_FIELDS = [
     "note",
     "voids",
     "voided",
+    "report",
 ]
 
 FRACTION_DIGITS = 4  # completion 0.7643 — enough for a tenth of a percentage point

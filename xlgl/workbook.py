@@ -70,6 +70,7 @@ RECORD_HEADERS = {
     "note": ("备注", 30),
     "voids": ("作废记录号", 10),
     "voided": ("已作废", 7),
+    "report": ("报告", 12),
 }
 
 DATE_FIELDS = {"start", "due", "latest_as_of", "as_of"}
