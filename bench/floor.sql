@@ -17,10 +17,10 @@ s AS (
 latest AS (
     -- the non-voided record with the greatest as_of not after :as_of; ties: recorded last.
     -- Index-backed (records_target_as_of): a few rows per target, not a sort of every record.
-    SELECT t.id AS target, l.value, l.as_of
+    SELECT t.report, t.id AS target, l.value, l.as_of
     FROM targets t JOIN records l ON l.id = (
         SELECT r.id FROM records r
-        WHERE r.target = t.id AND r.as_of <= :as_of AND r.value IS NOT NULL
+        WHERE r.report = t.report AND r.target = t.id AND r.as_of <= :as_of AND r.value IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
         ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
     )
@@ -35,7 +35,7 @@ base AS (
                 ELSE 0.0 END AS tol,
            julianday(coalesce(t.due_override, t.due)) - julianday(t.start) + 1 AS total_days,
            s.day - julianday(t.start) + 1 AS elapsed_days
-    FROM targets t CROSS JOIN s LEFT JOIN latest l ON l.target = t.id
+    FROM targets t CROSS JOIN s LEFT JOIN latest l ON l.report = t.report AND l.target = t.id
 ),
 rates AS (
     SELECT *,

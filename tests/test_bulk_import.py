@@ -12,12 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import xlgl.importer as importer
-import xlgl.ledger as ledger_module
+import xlgl.store.bulk as bulk
 from xlgl.errors import InputError, RowErrors
 from xlgl.importer import ActualsFile, TargetIndex
-from xlgl.ledger import Ledger, NewRecord, uuid7
+from xlgl.store import Ledger, NewRecord, uuid7
+from xlgl.store.sqlite import login_name
 from xlgl.units import to_stored, to_target_unit
 
+REPORT = "xlgl-2024"  # the mini seed's report
 INDEX_SQL = "SELECT sql FROM sqlite_master WHERE name = 'records_target_as_of'"
 
 
@@ -44,11 +46,12 @@ def test_bulk_records_get_ascending_unique_version_7_uuids(ledger_path):
 
 def _rows(count: int):
     for n in range(count):
-        yield ("coal-output", n / 1000, f"2024-{n % 12 + 1:02d}-28", None, "统计局", None)
+        day = f"2024-{n % 12 + 1:02d}-28"
+        yield (REPORT, "coal-output", n / 1000, "亿吨", day, None, "统计局", None)
 
 
 def test_a_big_import_rebuilds_the_index_and_keeps_the_file_order(ledger_path, monkeypatch):
-    monkeypatch.setattr(ledger_module, "_REBUILD_AFTER", 100)
+    monkeypatch.setattr(bulk, "REBUILD_AFTER", 100)
     with Ledger.open(ledger_path) as ledger:
         index_sql = ledger.conn.execute(INDEX_SQL).fetchone()
         assert ledger.add_rows(_rows(1234)) == 1234
@@ -57,13 +60,13 @@ def test_a_big_import_rebuilds_the_index_and_keeps_the_file_order(ledger_path, m
         values = [r[0] for r in ledger.conn.execute("SELECT value FROM records ORDER BY id")]
         assert values == [n / 1000 for n in range(1234)]
         by = {r[0] for r in ledger.conn.execute('SELECT DISTINCT "by" FROM records')}
-        assert by == {ledger_module.login_name()}
+        assert by == {login_name()}
         # the pragmas of the import are undone
         assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
 
 
 def test_a_big_import_that_fails_leaves_records_and_index_as_they_were(ledger_path, monkeypatch):
-    monkeypatch.setattr(ledger_module, "_REBUILD_AFTER", 100)
+    monkeypatch.setattr(bulk, "REBUILD_AFTER", 100)
 
     def failing():
         yield from _rows(1000)
@@ -82,8 +85,8 @@ def test_a_big_import_that_fails_leaves_records_and_index_as_they_were(ledger_pa
 
 def test_rows_of_the_wrong_width_are_refused(ledger_path):
     with Ledger.open(ledger_path) as ledger:
-        with pytest.raises(ValueError, match="rows of 6"):
-            ledger.add_rows([("coal-output", 1.0, "2024-06-30", None, None)])
+        with pytest.raises(ValueError, match="rows of 8"):
+            ledger.add_rows([(REPORT, "coal-output", 1.0, "亿吨", "2024-06-30", None, None)])
         assert ledger.records() == []
 
 
@@ -143,11 +146,11 @@ def test_good_rows_read_the_same_as_the_unit_reader(tmp_path, index):
         encoding="utf-8",
     )
     assert list(ActualsFile(path, index, default_by="cron").rows()) == [
-        ("coal-output", 0.8, "2024-07-31", "张三", None, None),
-        ("coal-output", 0.5, "2024-08-31", "cron", None, None),
-        ("gdp-growth", -1.5, "2024-08-31", "cron", None, None),
-        ("urban-jobs", 12.0, "2024-09-30", "cron", None, None),
-        ("coal-output", 1.07, "2024-09-30", "cron", None, None),
+        (REPORT, "coal-output", 0.8, "亿吨", "2024-07-31", "张三", None, None),
+        (REPORT, "coal-output", 0.5, "亿吨", "2024-08-31", "cron", None, None),
+        (REPORT, "gdp-growth", -1.5, "%", "2024-08-31", "cron", None, None),
+        (REPORT, "urban-jobs", 12.0, "万人", "2024-09-30", "cron", None, None),
+        (REPORT, "coal-output", 1.07, "亿吨", "2024-09-30", "cron", None, None),
     ]
 
 
@@ -160,19 +163,23 @@ def test_the_read_ahead_worker_gives_the_same_rows_and_errors(tmp_path, index, m
         "target,value,as_of\n" + "".join(f"coal-output,{n / 10},2024-06-30\n" for n in range(100)),
         encoding="utf-8",
     )
-    assert list(ActualsFile(good, index).rows_read_ahead()) == list(ActualsFile(good, index).rows())
+    with ActualsFile(good, index).read_ahead() as rows:
+        assert list(rows) == list(ActualsFile(good, index).rows())
 
     messy = tmp_path / "messy.csv"
     messy.write_text(MESSY, encoding="utf-8")
     with pytest.raises(RowErrors) as in_process:
         list(ActualsFile(messy, index).rows())
     source = ActualsFile(messy, index)
-    with pytest.raises(RowErrors) as read_ahead:
-        list(source.rows_read_ahead())
+    with pytest.raises(RowErrors) as read_ahead, source.read_ahead() as rows:
+        list(rows)
     assert read_ahead.value.lines == in_process.value.lines
     assert source.bad_rows == 4
 
     broken = tmp_path / "broken.csv"
     broken.write_text("target,value\ncoal-output,1\n", encoding="utf-8")
-    with pytest.raises(InputError, match="缺少列 as_of"):
-        list(ActualsFile(broken, index).rows_read_ahead())
+    with (
+        pytest.raises(InputError, match="缺少列 as_of"),
+        ActualsFile(broken, index).read_ahead() as rows,
+    ):
+        list(rows)

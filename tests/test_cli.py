@@ -64,10 +64,12 @@ def test_behind_schedule_worked_example_with_reasons(xlgl):
     assert row["status"] == "at_risk"
     assert row["reasons"] == [
         "落后时间进度 14.9 个百分点（截至 2024-05-31）",
+        # monthly, published 20 days after the month: June's figure was due 07-20
+        "应报未报：截至 2024-06-30 的数据应于 2024-07-20 前报送",
         # 330亿元 over 153 days = 5.027 months
         "剩余月份需月均完成 65.65亿元",
     ]
-    assert row["reason_codes"] == ["behind", "pace"]
+    assert row["reason_codes"] == ["behind", "late_report", "pace"]
     assert row["light"] == "yellow"
 
 
@@ -132,7 +134,7 @@ def test_status_table_shows_every_target_and_a_summary(xlgl):
     for target_id in ("gdp-growth", "coal-output", "beef-processing-projects"):
         assert target_id in result.stdout
     assert "1.4亿吨左右" in result.stdout and "1—2家" in result.stdout
-    assert "截至 2024-09-30，共 10 个目标：逾期 1 · 未报送 9" in result.stdout
+    assert "截至 2024-09-30，共 10 个目标：逾期 1 · 预警 7 · 未报送 2" in result.stdout
     assert "\x1b[" not in result.stdout  # no colour codes outside a terminal
 
 
@@ -203,8 +205,11 @@ def test_owner_filter_after_assign(xlgl):
 
 def test_assign_moves_the_due_date(xlgl):
     assert xlgl("assign", "coal-output", "--due", "2024-09-30").exit_code == 0
+    # monthly, published 20 days after the month: the final figure is awaited until 10-20
     row = status_of(xlgl, "coal-output", "2024-10-01")
-    assert (row["due"], row["status"]) == ("2024-09-30", "overdue")
+    assert (row["due"], row["status"]) == ("2024-09-30", "awaiting")
+    row = status_of(xlgl, "coal-output", "2024-10-21")
+    assert (row["status"], row["reason_codes"]) == ("overdue", ["late_report"])
 
 
 # --- the published figures, as a liaison records them -----------------------------------------

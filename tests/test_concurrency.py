@@ -23,7 +23,7 @@ RECORDS_EACH = 250
 WORKER = r"""
 import json, sys, time
 from contextlib import contextmanager
-from xlgl import ledger as ledger_module
+from xlgl.store import ledger as ledger_module
 from typer.main import get_command
 from xlgl.cli import app
 

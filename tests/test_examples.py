@@ -93,14 +93,14 @@ def test_weekly_overdue_writes_a_report_only_when_something_is_overdue(env, tmp_
     assert (early.returncode, early.stdout, early.stderr) == (0, "", "")  # a quiet run is silent
     assert list(reports.iterdir()) == []  # nothing overdue in January: no file, no mail
 
-    late = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-15"})
+    late = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-25"})
     assert late.returncode == 0, late.stderr
-    report = reports / "overdue-2025-01-15.txt"
+    report = reports / "overdue-2025-01-25.txt"
     assert late.stdout == f"{report}\n" and late.stderr == ""
     text = report.read_text(encoding="utf-8")
     assert "coal-output" in text and "逾期" in text
     assert "\x1b[" not in text  # plain text for a mail
-    assert sorted(p.name for p in reports.iterdir()) == ["overdue-2025-01-15.txt"]  # no .partial
+    assert sorted(p.name for p in reports.iterdir()) == ["overdue-2025-01-25.txt"]  # no .partial
 
 
 @pytest.mark.parametrize("spelling", ["at_risk", "at-risk", "预警"])
@@ -143,10 +143,10 @@ def test_weekly_overdue_warns_when_mail_is_missing(env, tmp_path):
     assert quiet.returncode == 0
     assert "XLGL_MAIL_TO" in quiet.stderr and "找不到 mail" in quiet.stderr  # even on a quiet week
 
-    late = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-15"})
+    late = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-25"})
     assert late.returncode == 0
     assert "找不到 mail" in late.stderr and "不会寄出" in late.stderr
-    assert late.stdout == f"{reports / 'overdue-2025-01-15.txt'}\n"  # the report is still written
+    assert late.stdout == f"{reports / 'overdue-2025-01-25.txt'}\n"  # the report is still written
 
 
 def test_weekly_overdue_mails_the_report(env, tmp_path):
@@ -160,10 +160,10 @@ def test_weekly_overdue_mails_the_report(env, tmp_path):
     assert not run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2024-01-15"}).stderr
     assert not sent.exists()  # nothing overdue: no mail
 
-    result = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-15"})
+    result = run("weekly-overdue.sh", env | {"XLGL_AS_OF": "2025-01-25"})
     assert result.returncode == 0 and result.stderr == ""
     mail = sent.read_text(encoding="utf-8")
-    assert mail.startswith("-s xlgl 逾期目标 2025-01-15 duchashi@example.org\n")
+    assert mail.startswith("-s xlgl 逾期目标 2025-01-25 duchashi@example.org\n")
     assert "coal-output" in mail
 
 

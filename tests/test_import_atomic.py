@@ -96,7 +96,7 @@ def test_the_csv_reader_streams_in_bounded_memory(ledger_path, tmp_path):
     import tracemalloc
 
     from xlgl.importer import ActualsFile, TargetIndex
-    from xlgl.ledger import Ledger
+    from xlgl.store import Ledger
 
     big = tmp_path / "big.csv"
     write_big_csv(big, 60_000)
@@ -121,11 +121,13 @@ def test_an_unknown_target_in_a_csv_row_names_the_targets_it_may_mean(tmp_path):
 
     index = TargetIndex([Target("household-toilets", "新建户厕", "flow", "reach", 2883.0, "个")])
     path = tmp_path / "a.csv"
-    path.write_text("target,value,as_of\n户厕,5,2024-06-30\n户厕,6,2024-07-31\n", encoding="utf-8")
+    path.write_text(
+        "target,value,as_of\n新建户侧,5,2024-06-30\n新建户侧,6,2024-07-31\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as rejected:
         list(ActualsFile(path, index).rows())
     lines = str(rejected.value).splitlines()
     assert lines[1:] == [
-        "第 2 行：没有目标“户厕”：CSV 须写 id 或完整指标名，如 household-toilets（新建户厕）",
-        "第 3 行：没有目标“户厕”：CSV 须写 id 或完整指标名，如 household-toilets（新建户厕）",
+        "第 2 行：没有目标“新建户侧”；是否要找：新建户厕",
+        "第 3 行：没有目标“新建户侧”；是否要找：新建户厕",
     ]

@@ -1,6 +1,6 @@
 """The `xlgl` command: parses arguments, opens the ledger, calls the core, renders, sets exit codes.
 
-No rule lives here: status and completion come from progress.py (via Ledger.status), figures are read
+No rule lives here: status and completion come from evaluate.py over what the store yields, figures are read
 by units.py, CSV files by importer.py. Heavy modules are imported inside the commands that use them,
 so `xlgl --help` starts fast.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -23,7 +24,9 @@ from xlgl import __version__
 from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
 
 if TYPE_CHECKING:
-    from xlgl.ledger import Ledger
+    from xlgl.model import Target
+    from xlgl.progress import Evaluation
+    from xlgl.store import Ledger
 
 
 class OutputFormat(StrEnum):
@@ -128,6 +131,14 @@ OwnerOption = Annotated[str | None, typer.Option("--owner", "-o", help="只看�
 SearchOption = Annotated[
     str | None, typer.Option("--search", "-q", help="在指标名、id 和报告原文中查找。")
 ]
+ReportOption = Annotated[
+    str | None,
+    typer.Option(
+        "--report",
+        metavar="KEY",
+        help="哪份报告（如 xlgl-2024）：默认为 --as-of 日期所在年度的报告，否则最新的一份；all 为全部报告。",
+    ),
+]
 TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
 
 
@@ -160,7 +171,7 @@ def open_ledger(ctx: typer.Context, *, create: bool = False, seed_default: bool 
     """The ledger named by --db, else $XLGL_DB, else the per-user default, created and seeded
     from the packaged seed on first use (with one line on stderr saying where); `init` seeds
     it itself, from the seed it is given."""
-    from xlgl.ledger import Ledger, default_ledger_path
+    from xlgl.store import Ledger, default_ledger_path
 
     timeout = lock_timeout()
     given = ctx.obj or (Path(os.environ["XLGL_DB"]) if os.environ.get("XLGL_DB") else None)
@@ -180,7 +191,7 @@ def open_ledger(ctx: typer.Context, *, create: bool = False, seed_default: bool 
 def lock_timeout() -> float:
     """Seconds to wait for another process's write lock: $XLGL_TIMEOUT, else the default (30)."""
     from xlgl.errors import InputError
-    from xlgl.ledger import DEFAULT_TIMEOUT
+    from xlgl.store.sqlite import DEFAULT_TIMEOUT
 
     text = os.environ.get("XLGL_TIMEOUT", "").strip()
     if not text:
@@ -192,6 +203,38 @@ def lock_timeout() -> float:
     if not 0 <= seconds < 86400:
         raise InputError(f"环境变量 XLGL_TIMEOUT=“{text}”不是有效的秒数（如 30）")
     return seconds
+
+
+def status_of(
+    ledger: Ledger, day: date, *, statuses: Iterable[str] | None = None, **filters: Any
+) -> list[Evaluation]:
+    """Status rows of the targets that pass `filters` (Ledger.targets_with_latest's)."""
+    from xlgl.evaluate import status_rows
+
+    pairs = ledger.iter_targets_with_latest(day, **filters)
+    return status_rows(pairs, day, ledger.settings(), statuses)
+
+
+def chosen_report(ledger: Ledger, given: str | None, day: date) -> str | None:
+    """The report key a command works on: --report KEY, None for `all`, else the default (the
+    report whose year holds `day`, else the latest)."""
+    from xlgl.errors import InputError
+
+    if given is None:
+        return ledger.default_report(day)
+    if given.strip().lower() == "all":
+        return None
+    keys = [r.key for r in ledger.reports()]
+    if given not in keys:
+        raise InputError(f"没有报告“{given}”；台账中的报告：{'、'.join(keys) or '（无）'}，或 all")
+    return given
+
+
+def find(ledger: Ledger, name: str, report: str | None = None) -> Target:
+    """The target `name` means (xlgl/lookup.py's rule)."""
+    from xlgl.lookup import find_target
+
+    return find_target(ledger.lookup(report), name)
 
 
 def as_of_date(text: str | None) -> date:
@@ -217,11 +260,12 @@ def init(
 ) -> None:
     """建立台账或用种子文件刷新目标。可重复运行：不改动已登记的实绩，也不改动 assign 的设置。"""
     from xlgl.seed import default_seed_path, load_seed
+    from xlgl.store.seeding import seed_report_key
 
     loaded = load_seed(seed or default_seed_path())
     with open_ledger(ctx, create=True, seed_default=False) as ledger:
         added, changed = ledger.load_seed(loaded)
-        total = len(ledger.targets())
+        total = len(ledger.targets(report=seed_report_key(loaded), include_retired=True))
     typer.echo(
         f"台账 {ledger.path}：{loaded.report.get('title', '')} 共 {total} 个目标"
         f"（新增 {added}，更新 {changed}）"
@@ -244,12 +288,15 @@ def status(
             help="只看某状态，可重复：met、met_late、missed、overdue、at_risk、awaiting、no_data、on_track。",
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(
+        rows = status_of(
+            ledger,
             day,
+            report=chosen_report(ledger, report_key, day),
             section=section,
             kind=kind,
             owner=owner,
@@ -275,6 +322,7 @@ def overdue(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
     ] = False,
+    report_key: ReportOption = None,
 ) -> None:
     """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
     from xlgl.progress import severity
@@ -288,7 +336,8 @@ def overdue(
     }[only]
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=chosen, section=section, owner=owner, statuses=wanted)
     rows.sort(key=severity)
     from xlgl import render
 
@@ -334,6 +383,7 @@ def record(
             help="批量导入 CSV（列 target,value,as_of，可选 unit,source,note,by）；有任何错行则整份不导入。",
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """登记一个目标的实绩（截至某日的累计数或当前水平），或用 --file 批量导入。记录只增不改。"""
     from xlgl.errors import InputError
@@ -341,19 +391,19 @@ def record(
     if file is not None:
         if target or value or add:
             raise InputError("--file 与 TARGET VALUE、--add 不能同时使用")
-        import_file(ctx, file, by)
+        import_file(ctx, file, by, report_key)
         return
     if not target or not value:
         raise InputError(
             "需要 TARGET 和 VALUE，例如：xlgl record 煤炭产量 1.07亿吨 --as-of 2024-09-30"
         )
 
-    from xlgl.ledger import NewRecord
+    from xlgl.model import NewRecord
     from xlgl.units import UnitError, format_value, to_stored, to_target_unit
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
+        found = find(ledger, target, chosen_report(ledger, report_key, day))
         if add and found.kind != "flow":
             raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
         try:
@@ -361,9 +411,10 @@ def record(
         except UnitError as error:
             raise InputError(f"{found.id}（{found.indicator}）：{error}") from None
         saved = ledger.add_record(
-            NewRecord(found.id, to_stored(amount), day, by, source, note), increment=add
+            NewRecord(found.id, to_stored(amount), day, by, source, note, report=found.report),
+            increment=add,
         )
-        row = ledger.evaluation(found.id, day)
+        row = status_of(ledger, day, target=found)[0]
     from xlgl.render import percent
     from xlgl.words import STATUS_LABELS
 
@@ -374,37 +425,52 @@ def record(
 
 
 def export_template(
-    ctx: typer.Context, output: Path, day: date, owner: str | None, title: str | None
+    ctx: typer.Context,
+    output: Path,
+    day: date,
+    owner: str | None,
+    title: str | None,
+    report_key: str | None,
 ) -> None:
     from xlgl.template import template_rows, write_template
 
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, owner=owner)
-    key = rows[0].target.report if rows else ""
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=chosen, owner=owner)
+    key = rows[0].target.report if rows else (chosen or "")
     write_template(output, template_rows(rows), report_key=key, as_of=day, owner=owner, title=title)
     typer.echo(f"已导出报送表 {output}：{len(rows)} 个目标")
 
 
 def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
     """A filled 报送表: every figure through the one check, then added in one transaction."""
-    from xlgl.ledger import NewRecord
-    from xlgl.recording import FigureBook
-    from xlgl.template import added, filled_to_records, read_template
+    from xlgl.recording import figure_book
+    from xlgl.store import NewRecord
+    from xlgl.template import filled_to_records, read_template
 
     filled = read_template(path)
     with open_ledger(ctx) as ledger:
-        targets = {t.id: t for t in ledger.targets()}
-        book = FigureBook(today=date.today())
-        wanted = {row.target for row in filled.rows}
-        for record in ledger.records():
-            if record.target in wanted and record.value is not None and not record.voided:
-                book.know(targets[record.target], record.as_of, record.value, record.id)
+        key = filled.report_key
+        targets = {t.id: t for t in ledger.targets(report=key)}
+        wanted = [targets[i] for i in {r.target for r in filled.rows} if i in targets]
+        book = figure_book(ledger, wanted, date.today())
         records = filled_to_records(filled, targets, book, default_by=by)
-        new = added(records)
         count = ledger.add_records(
-            NewRecord(r.target, r.value, r.as_of, r.by, f"报送表 {path.name}", None)
-            for r in new
-            if r.value is not None and r.as_of is not None
+            NewRecord(
+                r.target,
+                r.value,
+                r.as_of,
+                r.by,
+                f"报送表 {path.name}",
+                None,
+                report=key,
+                progress=r.progress,
+                problems=r.problems,
+                next_steps=r.next_steps,
+                evidence=r.evidence,
+            )
+            for r in records
+            if r.verdict is not None and r.verdict.action == "add" and r.as_of is not None
         )
     skipped = sum(1 for r in records if r.verdict is not None) - count
     typer.echo(
@@ -412,15 +478,19 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
     )
 
 
-def import_file(ctx: typer.Context, path: Path, by: str | None) -> None:
+def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str | None) -> None:
+    """Rows name targets of every report unless --report KEY is given (a row's date need not
+    fall in its report's year: a December figure may arrive in January)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import_template(ctx, path, by)
         return
     from xlgl.importer import ActualsFile, TargetIndex
 
     with open_ledger(ctx) as ledger:
-        source = ActualsFile(path, TargetIndex.of_ledger(ledger), default_by=by)
-        count = ledger.add_rows(source.rows_read_ahead())
+        chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
+        source = ActualsFile(path, TargetIndex.of_ledger(ledger, chosen), default_by=by)
+        with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
+            count = ledger.add_rows(rows)
     typer.echo(f"已从 {path} 导入 {count} 条记录")
 
 
@@ -432,12 +502,19 @@ def targets(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
+    report_key: ReportOption = None,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
 
     with open_ledger(ctx) as ledger:
-        found = ledger.targets(section=section, kind=kind, owner=owner, search=search)
+        found = ledger.targets(
+            report=chosen_report(ledger, report_key, date.today()),
+            section=section,
+            kind=kind,
+            owner=owner,
+            search=search,
+        )
     render.emit(render.TARGETS, found, fmt)
 
 
@@ -447,16 +524,17 @@ def show(
     target: TargetArgument,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
+    report_key: ReportOption = None,
 ) -> None:
     """一个目标的定义、报告原文、当前进度和全部记录。"""
     from xlgl import render
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
-        row = ledger.evaluation(found.id, day)
-        places = ledger.target_places(found.id)
-        records = ledger.records(found.id)
+        found = find(ledger, target, chosen_report(ledger, report_key, day))
+        row = status_of(ledger, day, target=found)[0]
+        places = ledger.target_places(found)
+        records = ledger.records(found)
     if fmt is OutputFormat.table:
         render.print_target_detail(row, places, records)
     elif fmt is OutputFormat.json:
@@ -476,13 +554,17 @@ def history(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
     fmt: FormatOption = OutputFormat.table,
+    report_key: ReportOption = None,
 ) -> None:
     """全部记录（含作废记录），按录入先后。"""
     from xlgl import render
 
     with open_ledger(ctx) as ledger:
-        target_id = ledger.find_target(target).id if target else None
-        records = ledger.records(target_id)
+        chosen = chosen_report(ledger, report_key, date.today())
+        if target:
+            records = ledger.records(find(ledger, target, chosen))
+        else:
+            records = ledger.records(report=chosen)
     render.emit(render.RECORDS, records, fmt)
 
 
@@ -517,6 +599,7 @@ def assign(
             "--tolerance", help="此目标“左右/稳定在”的容差，如 0.03 表示 3%。", min=0, max=1
         ),
     ] = None,
+    report_key: ReportOption = None,
 ) -> None:
     """指定目标的牵头单位、时限或容差。"""
     from xlgl.dates import parse_date
@@ -526,16 +609,35 @@ def assign(
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
     due_date = parse_date(due) if due else None
     with open_ledger(ctx) as ledger:
-        found = ledger.find_target(target)
+        found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
-        ledger.assign(found.id, owner=owner, due=due_date, tolerance=tolerance)
+        ledger.assign(found, owner=owner, due=due_date, tolerance=tolerance)
     changes = [
         f"牵头单位 {owner}" if owner else "",
         f"时限 {due_date}" if due_date else "",
         f"容差 {tolerance:g}" if tolerance is not None else "",
     ]
     typer.echo(f"{found.id}（{found.indicator}）：" + "，".join(c for c in changes if c))
+
+
+@app.command()
+def alias(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="别名，如 煤产量。")],
+    target: TargetArgument,
+    report_key: ReportOption = None,
+) -> None:
+    """给目标起别名：之后 record、show 和 CSV 的 target 列都可用 NAME 指这个目标。"""
+    from xlgl.errors import InputError
+
+    name = name.strip()
+    if not name:
+        raise InputError("别名不能为空")
+    with open_ledger(ctx) as ledger:
+        found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
+        ledger.add_alias(name, found)
+    typer.echo(f"别名“{name}”→ {found.id}（{found.indicator}）")
 
 
 @app.command(context_settings={"ignore_unknown_options": True})  # a value of -0.1: refused
@@ -602,6 +704,7 @@ def export(
             "--template", help="导出报送表：各单位填实绩、进展，再用 record --file 导入。"
         ),
     ] = False,
+    report_key: ReportOption = None,
 ) -> None:
     """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录。"""
     from xlgl.errors import InputError
@@ -610,12 +713,15 @@ def export(
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
     if template:
-        export_template(ctx, output, day, owner, title)
+        export_template(ctx, output, day, owner, title, report_key)
         return
-    with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, kind=kind, owner=owner, search=search)
-        wanted = {row.target.id for row in rows}
-        records = [r for r in ledger.records(until=day) if r.target in wanted]
+    with open_ledger(ctx) as ledger, ledger.snapshot():  # the sheets agree with each other
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(
+            ledger, day, report=chosen, section=section, kind=kind, owner=owner, search=search
+        )
+        wanted = {(row.target.report, row.target.id) for row in rows}
+        records = [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
     from xlgl.workbook import write_workbook
 
     write_workbook(output, rows, records, day, title=title)
@@ -638,6 +744,7 @@ def report(
     section: SectionOption = None,
     owner: OwnerLongOption = None,
     title: TitleOption = None,
+    report_key: ReportOption = None,
 ) -> None:
     """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、全部目标表。
     markdown 不给 -o 时输出到屏幕。"""
@@ -647,8 +754,9 @@ def report(
     if output is None and fmt is ReportFormat.html:
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
-    with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner)
+    with open_ledger(ctx) as ledger, ledger.snapshot():
+        chosen = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=chosen, section=section, owner=owner)
     value = bulletin.build(rows, day, title)
     if fmt is ReportFormat.html:
         from datetime import datetime
@@ -669,12 +777,14 @@ def export_records(
     file: Annotated[
         Path, typer.Argument(metavar="FILE", help="写入的 JSON lines 文件；- 表示标准输出。")
     ],
+    report_key: ReportOption = None,
 ) -> None:
     """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
     from xlgl.exchange import write_records
 
-    with open_ledger(ctx) as ledger:
-        count = write_records(ledger.export_records(), file)
+    with open_ledger(ctx) as ledger, ledger.snapshot():
+        chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
+        count = write_records(ledger.export_records(chosen), file)
     if str(file) != "-":
         typer.echo(f"已导出 {count} 条记录到 {file}")
 
@@ -690,11 +800,12 @@ def import_records(
     ],
 ) -> None:
     """合并另一台账导出的记录：按 UUID 去重，重复导入同一文件不会多出记录；有任何错行则整份不导入。"""
+    from xlgl.exchange import import_records as merge
     from xlgl.exchange import read_records
 
     errors: list[str] = []
     with open_ledger(ctx) as ledger:
-        added, present = ledger.import_records(read_records(file, errors), errors)
+        added, present = merge(ledger, read_records(file, errors), errors)
     typer.echo(f"已从 {file} 导入 {added} 条记录（{present} 条已在台账中，未重复导入）")
 
 

@@ -32,6 +32,7 @@ class RowErrors(InputError):
 
     def __init__(self, headline: str, rows: list[str], total: int | None = None):
         total = len(rows) if total is None else total
+        self.headline, self.rows, self.total = headline, rows, total
         self.lines = [headline, *rows]
         if total > len(rows):
             self.lines.append(f"……另有 {total - len(rows)} 行错误")

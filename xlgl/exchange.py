@@ -20,13 +20,17 @@ import math
 import sys
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from xlgl.errors import InputError, one_line
+from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
-from xlgl.ledger import ExchangedRecord
+from xlgl.store import Ledger
+
+MAX_LISTED_ROWS = 50  # bad lines named in one error message
 
 FIELDS = (
     "uuid",
@@ -39,7 +43,36 @@ FIELDS = (
     "source",
     "note",
     "voids",
+    "report",
 )
+
+
+@dataclass(frozen=True)
+class ExchangedRecord:
+    """A record as it travels between ledgers: named by its UUID; a voiding record names the
+    record it voids by that record's UUID. `report` None (a file from xlgl 0.1): the one report
+    of the receiving ledger that holds `target`."""
+
+    line: int  # where it stands in the file, for messages
+    uuid: str
+    target: str
+    value: float | None
+    unit: str | None
+    as_of: date
+    recorded_at: str
+    by: str | None
+    source: str | None
+    note: str | None
+    voids: str | None
+    report: str | None = None
+
+
+class Standing(Enum):
+    """What the receiving ledger makes of a record in the file."""
+
+    NEW = "new"  # not here: add it
+    PRESENT = "present"  # here already, the same: skip it
+    REFUSED = "refused"  # here with other content, or it cannot be placed: the file is refused
 
 
 def write_records(records: Iterable[dict[str, Any]], path: Path | str) -> int:
@@ -66,6 +99,9 @@ def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecor
     if str(path) == "-":
         yield from _parse_lines(sys.stdin.buffer, errors)
         return
+    from xlgl.importer import check_regular_file
+
+    check_regular_file(Path(path))
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 (a with block below)
     except OSError as error:
@@ -113,7 +149,7 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
     elif value is not None:
         raise InputError("作废记录（voids 非空）的 value 须为 null")
     texts = {}
-    for name in ("target", "recorded_at", "unit", "by", "source", "note"):
+    for name in ("target", "recorded_at", "unit", "by", "source", "note", "report"):
         item = data.get(name)
         if item is not None and not isinstance(item, str):
             raise InputError(f"{name} 须为字符串")
@@ -125,15 +161,16 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
     return ExchangedRecord(
         line=line,
         uuid=record_uuid,
-        target=texts["target"],
+        target=str(texts["target"]),
         value=value,
         unit=texts["unit"],
         as_of=as_of,
-        recorded_at=texts["recorded_at"],
+        recorded_at=str(texts["recorded_at"]),
         by=texts["by"],
         source=texts["source"],
         note=texts["note"],
         voids=voids,
+        report=texts["report"],
     )
 
 
@@ -142,3 +179,113 @@ def _uuid(value: Any, name: str) -> str:
         return str(uuid_module.UUID(str(value)))
     except ValueError:
         raise InputError(f"{name} “{value}”不是 UUID") from None
+
+
+# --- merging into a ledger --------------------------------------------------------------------------
+
+
+def import_records(
+    ledger: Ledger, records: Iterable[ExchangedRecord], errors: list[str]
+) -> tuple[int, int]:
+    """Add the records `ledger` lacks, in one transaction; returns (added, already there).
+
+    A record already there (same UUID, same content) is skipped, so importing a file twice adds
+    nothing. Problems are appended to `errors` as "第 N 行：reason" (read_records adds its own
+    there too); if there are any when the records end, nothing is written and RowErrors is
+    raised naming every one."""
+    added = present = 0
+    with ledger.write():
+        units: dict[tuple[str, str], str] = {
+            (report, target): unit
+            for report, target, unit in ledger.conn.execute("SELECT report, id, unit FROM targets")
+        }
+        reports_of: dict[str, list[str]] = {}
+        for report, target in units:
+            reports_of.setdefault(target, []).append(report)
+        voiding: list[tuple[ExchangedRecord, str]] = []
+        for record in records:
+            standing, report, problem = _standing(ledger, record, units, reports_of)
+            if standing is Standing.PRESENT:
+                present += 1
+            elif standing is Standing.REFUSED:
+                errors.append(f"第 {record.line} 行：{problem}")
+            elif record.voids is not None:
+                voiding.append((record, report))  # after the file's other records: they may be its
+            else:
+                _insert(ledger, record, report, units[(report, record.target)], None)
+                added += 1
+        for record, report in voiding:
+            voided = ledger.record_by_uuid(record.voids or "")
+            if voided is None:
+                problem = f"作废的记录 {record.voids} 既不在本台账中，也不在文件中"
+            elif voided["voids_id"] is not None:
+                problem = f"作废的记录 {record.voids} 本身是作废记录"
+            elif (voided["report"], voided["target"]) != (report, record.target):
+                problem = (
+                    f"作废的记录 {record.voids} 属于目标 {voided['target']}，不是 {record.target}"
+                )
+            else:
+                _insert(ledger, record, report, units[(report, record.target)], voided["id"])
+                added += 1
+                continue
+            errors.append(f"第 {record.line} 行：{problem}")
+        if errors:
+            raise RowErrors(
+                f"有 {len(errors)} 行错误，未导入任何记录：", errors[:MAX_LISTED_ROWS], len(errors)
+            )
+    return added, present
+
+
+def _standing(
+    ledger: Ledger,
+    record: ExchangedRecord,
+    units: dict[tuple[str, str], str],
+    reports_of: dict[str, list[str]],
+) -> tuple[Standing, str, str]:
+    """(standing, the report it belongs to here, why it is refused)."""
+    holders = reports_of.get(record.target, [])
+    if record.report is not None:
+        holders = [r for r in holders if r == record.report]
+    if not holders:
+        where = f"报告 {record.report} 的" if record.report else ""
+        return (
+            Standing.REFUSED,
+            "",
+            f"{where}目标“{record.target}”不在本台账中（先用同一份种子 init）",
+        )
+    if len(holders) > 1:
+        return Standing.REFUSED, "", f"目标“{record.target}”在本台账的多个报告中，文件未写 report"
+    report = holders[0]
+    unit = units[(report, record.target)]
+    if record.unit is not None and record.unit != unit:
+        return (
+            Standing.REFUSED,
+            report,
+            f"目标 {record.target} 的单位在本台账中是“{unit}”，文件中是“{record.unit}”",
+        )
+    here = ledger.record_by_uuid(record.uuid)
+    if here is None:
+        return Standing.NEW, report, ""
+    mine = (here["report"], here["target"], here["value"], here["as_of"], here["voids"])
+    theirs = (report, record.target, record.value, record.as_of.isoformat(), record.voids)
+    if mine != theirs:
+        return Standing.REFUSED, report, f"记录 {record.uuid} 已在本台账中，但内容不同"
+    return Standing.PRESENT, report, ""
+
+
+def _insert(
+    ledger: Ledger, record: ExchangedRecord, report: str, unit: str, voids: int | None
+) -> None:
+    ledger.insert_record(
+        report,
+        record.target,
+        record.value,
+        record.unit or unit,
+        record.as_of,
+        by=record.by,
+        source=record.source,
+        note=record.note,
+        voids=voids,
+        record_uuid=record.uuid,
+        recorded_at=record.recorded_at,
+    )

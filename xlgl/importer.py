@@ -7,30 +7,29 @@ the import rolls back, so a file goes in whole or not at all.
 
 Encodings: UTF-8 with or without BOM, and GB18030 (what WPS and Excel on Chinese Windows write).
 
-`xlgl record --file` reads through `rows_read_ahead()`: the same rows, read by a forked worker
-process while this one inserts (issue 7: a million rows at 150,000 rows/s on two cores).
+`xlgl record --file` reads through `read_ahead()`: the same rows, read by a forked worker process
+while this one inserts (issue 7: a million rows at 150,000 rows/s on two cores). A row names its
+target by xlgl/lookup.py's one rule.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import itertools
-import multiprocessing
 import operator
 import re
-import sys
-import traceback
+import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from xlgl.dates import parse_date
 from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
-from xlgl.ledger import Ledger, NewRow, translate_errors
+from xlgl.lookup import find_target
 from xlgl.model import Target
+from xlgl.store import Ledger, NewRow, readahead, translate_errors
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
 REQUIRED_COLUMNS = ("target", "value", "as_of")
@@ -50,7 +49,7 @@ COLUMN_ALIASES = {
 }
 MAX_LISTED_ERRORS = 50
 BLOCK_BYTES = 1 << 18
-READ_AHEAD_MIN_BYTES = 1 << 20  # smaller files are read in-process (ActualsFile.rows_read_ahead)
+READ_AHEAD_MIN_BYTES = 1 << 20  # smaller files are read in-process (ActualsFile.read_ahead)
 READ_AHEAD_ROWS = 2000  # rows in one message from the read-ahead worker
 
 
@@ -59,6 +58,13 @@ def _first_line(last_line: int, row: list[str]) -> int:
     inside its quoted cells (the file is read with newline="": \\r\\n, \\n and \\r each end a line)."""
     inside = sum(cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row)
     return last_line - inside
+
+
+def check_regular_file(path: Path) -> None:
+    """InputError unless `path` is a regular file (or does not exist: reading it says so)."""
+    if path.exists() and not path.is_file():
+        kind = "目录" if path.is_dir() else "普通文件以外的文件（管道、设备等）"
+        raise InputError(f"{path} 是{kind}，只能导入普通文件")
 
 
 def detect_encoding(handle: BinaryIO) -> str:
@@ -80,25 +86,6 @@ def detect_encoding(handle: BinaryIO) -> str:
     return "utf-8-sig"
 
 
-def _read_ahead(source: ActualsFile, sender: Connection) -> None:
-    """The worker of ActualsFile.rows_read_ahead: its rows in lists, then None or what failed."""
-    try:
-        rows = source.rows()
-        while chunk := list(itertools.islice(rows, READ_AHEAD_ROWS)):
-            sender.send(chunk)
-        sender.send(None)
-    except RowErrors as error:
-        sender.send(("rows", error.lines[0], source.errors, source.bad_rows))
-    except XlglError as error:
-        sender.send(("input", str(error)))
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass  # the importing process is gone or stopping: nobody to tell
-    except BaseException:
-        sender.send(("bug", traceback.format_exc()))
-    finally:
-        sender.close()
-
-
 class IndexedTarget(NamedTuple):
     """What the importer needs of a target."""
 
@@ -106,45 +93,76 @@ class IndexedTarget(NamedTuple):
     indicator: str
     unit: str
     kind: str
+    report: str = ""
 
 
 class TargetIndex:
-    """Finds a target by id or by its exact indicator name, as a CSV row names it."""
+    """The targets a CSV file may name, in memory, asked by xlgl/lookup.py's one rule."""
 
-    def __init__(self, targets: Iterable[Target | IndexedTarget]):
-        self.by_id = {t.id: t for t in targets}
-        self.by_indicator: dict[str, list[Target | IndexedTarget]] = {}
-        self.unknown: dict[str, str] = {}  # name -> why it is not a target
-        for target in self.by_id.values():
-            self.by_indicator.setdefault(target.indicator, []).append(target)
+    def __init__(
+        self,
+        targets: Iterable[Target | IndexedTarget],
+        aliases: Iterable[tuple[str, str, str]] = (),
+    ):
+        self.targets = list(targets)
+        self.ids: dict[str, list[Target | IndexedTarget]] = {}
+        self.indicators: dict[str, list[Target | IndexedTarget]] = {}
+        self.aliases: dict[str, list[Target | IndexedTarget]] = {}
+        by_key = {}
+        for target in self.targets:
+            self.ids.setdefault(target.id, []).append(target)
+            self.indicators.setdefault(target.indicator, []).append(target)
+            by_key[(target.report, target.id)] = target
+        for report, alias, target_id in aliases:
+            if (report, target_id) in by_key:
+                self.aliases.setdefault(alias, []).append(by_key[(report, target_id)])
+        self.unknown: dict[str, InputError] = {}  # name -> why it names no one target
 
     @classmethod
-    def of_ledger(cls, ledger: Ledger) -> TargetIndex:
-        """The ledger's targets, four columns each: a tenth of the cost of Ledger.targets()."""
+    def of_ledger(cls, ledger: Ledger, report: str | None = None) -> TargetIndex:
+        """The ledger's targets (of one report, or all), five columns each: a tenth of the cost
+        of Ledger.targets()."""
+        only, params = ("WHERE report = ?", [report]) if report is not None else ("", [])
         with translate_errors(ledger.path, ledger.timeout):
-            rows = ledger.conn.execute("SELECT id, indicator, unit, kind FROM targets").fetchall()
-        return cls(map(IndexedTarget._make, rows))
+            rows = ledger.conn.execute(
+                f"SELECT id, indicator, unit, kind, report FROM targets {only}", params
+            ).fetchall()
+            aliases = ledger.conn.execute(
+                f"SELECT report, alias, target FROM aliases {only}", params
+            ).fetchall()
+        return cls(map(IndexedTarget._make, rows), aliases)
 
     def find(self, name: str) -> Target | IndexedTarget:
-        name = name.strip()
-        if name in self.by_id:
-            return self.by_id[name]
-        matches = self.by_indicator.get(name, [])
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise InputError(f"“{name}”对应多个目标（{'、'.join(t.id for t in matches)}），请用 id")
-        if name not in self.unknown:  # a bad file may name it a million times: look once
-            near = [t for t in self.by_id.values() if name and name in t.indicator][:3]
-            listed = "、".join(f"{t.id}（{t.indicator}）" for t in near)
-            hint = f"：CSV 须写 id 或完整指标名，如 {listed}" if near else ""
-            self.unknown[name] = f"没有目标“{name}”{hint}"
-        raise InputError(self.unknown[name])
+        """The target `name` means (lookup.find_target); a name that fails is looked up once."""
+        if name in self.unknown:  # a bad file may name it a million times
+            raise self.unknown[name]
+        try:
+            return find_target(self, name)
+        except InputError as error:
+            self.unknown[name] = error
+            raise
+
+    # The queries of lookup.TargetQueries:
+    def by_id(self, name: str) -> list[Target | IndexedTarget]:
+        return self.ids.get(name, [])
+
+    def by_alias(self, name: str) -> list[Target | IndexedTarget]:
+        return self.aliases.get(name, [])
+
+    def by_indicator(self, name: str) -> list[Target | IndexedTarget]:
+        return self.indicators.get(name, [])
+
+    def containing(self, name: str) -> list[Target | IndexedTarget]:
+        return [t for t in self.targets if name in t.indicator or name in t.id]
+
+    def names(self) -> list[str]:
+        return [*self.ids, *self.indicators, *self.aliases]
 
 
 class _Resolved(NamedTuple):
     """A target as the rows name it, resolved once per distinct name."""
 
+    report: str
     id: str
     unit: str
     allow_negative: bool
@@ -165,10 +183,15 @@ class ActualsFile:
     errors: list[str] = field(default_factory=list)
     bad_rows: int = 0
 
+    def __post_init__(self) -> None:
+        # Checked when the file is named, before any lock: a FIFO or a device (/dev/zero) could
+        # feed an import for ever while it holds the ledger's write lock (issue 15 #14).
+        check_regular_file(self.path)
+
     def rows(self) -> Iterator[NewRow]:
-        """The file's figures as rows for Ledger.add_rows, (target id, value in the target's unit,
-        as_of ISO text, by, source, note); raises InputError at the end (after every row has been
-        read) if any row was bad.
+        """The file's figures as rows for Ledger.add_rows, (report, target id, value in the
+        target's unit, that unit, as_of ISO text, by, source, note); raises InputError at the end
+        (after every row has been read) if any row was bad.
 
         Per row this is the hot loop of a million-row import, so it does by hand what a helper
         per cell would: targets and dates are resolved once per distinct text as written (a
@@ -215,8 +238,10 @@ class ActualsFile:
                         if day is None:
                             day = dates[as_of] = parse_date(as_of.strip()).isoformat()
                         yield (
+                            target.report,
                             target.id,
                             value,
+                            target.unit,
                             day,
                             by.strip() or default_by,
                             source.strip() or None,
@@ -240,53 +265,33 @@ class ActualsFile:
                 self.bad_rows,
             )
 
-    def rows_read_ahead(self) -> Iterator[NewRow]:
-        """rows(), read by a second process while this one inserts (xlgl record --file).
+    def read_ahead(
+        self, ledger_conn: sqlite3.Connection | None = None
+    ) -> AbstractContextManager[Iterable[NewRow]]:
+        """rows(), read by a forked worker while this process inserts (store/readahead.py):
 
-        Reading and checking a million rows costs about as much as inserting them, so on a
-        machine with two cores this halves the import. The worker is forked (Linux only: there
-        fork is cheap and safe; elsewhere, and for files under READ_AHEAD_MIN_BYTES, this is
-        rows() itself) and sends the rows back READ_AHEAD_ROWS at a time through a pipe, whose
-        buffer bounds the memory; a bad file raises the same error as rows(), once every row has
-        been read. If this process dies the worker's next send fails and it exits; if the worker
-        dies this raises, and the import rolls back."""
+            with source.read_ahead(ledger.conn) as rows:
+                ledger.add_rows(rows)
+
+        Entering forks, so enter before the write transaction begins. On a platform without
+        fork, and for files under READ_AHEAD_MIN_BYTES, this is rows() itself. A bad file raises
+        the same error as rows(), once every row has been read."""
         try:
             size = self.path.stat().st_size
         except OSError:
             size = 0  # rows() says why it cannot be read
-        if not sys.platform.startswith("linux") or size < READ_AHEAD_MIN_BYTES:
-            yield from self.rows()
-            return
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        worker = context.Process(target=_read_ahead, args=(self, sender), daemon=True)
-        worker.start()
-        sender.close()
-        try:
-            while True:
-                try:
-                    message = receiver.recv()
-                except EOFError:
-                    raise InputError(
-                        f"读取 {self.path} 的进程意外退出（退出码 {worker.exitcode}），未导入任何数据"
-                    ) from None
-                if type(message) is list:
-                    yield from message
-                elif message is None:
-                    break
-                else:
-                    kind, *details = message
-                    if kind == "rows":
-                        self.errors, self.bad_rows = details[1], details[2]
-                        raise RowErrors(*details)
-                    if kind == "input":
-                        raise InputError(details[0])
-                    raise RuntimeError(f"读取 {self.path} 的进程出错：\n{details[0]}")
-        finally:
-            receiver.close()
-            if worker.is_alive():
-                worker.terminate()
-            worker.join()
+        if not readahead.available() or size < READ_AHEAD_MIN_BYTES:
+            return nullcontext(self.rows())
+        return readahead.ReadAhead(
+            self.rows,
+            str(self.path),
+            ledger_conn=ledger_conn,
+            chunk_rows=READ_AHEAD_ROWS,
+            on_refused=self._refused,
+        )
+
+    def _refused(self, refused: readahead.Refused) -> None:
+        self.errors, self.bad_rows = refused.rows, refused.bad_rows or 0
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         columns: dict[str, int] = {}
@@ -313,7 +318,11 @@ class ActualsFile:
     def _resolve(self, name: str) -> _Resolved:
         target = self.index.find(name)
         return _Resolved(
-            target.id, target.unit, target.kind == "growth", unit_family(target.unit) is not None
+            target.report,
+            target.id,
+            target.unit,
+            target.kind == "growth",
+            unit_family(target.unit) is not None,
         )
 
     @staticmethod

@@ -124,3 +124,49 @@ class Actual:
     recorded_at: str = ""
     id: int = 0
     voided: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """A stored record as the store yields it: a figure (in `unit`, the unit it was recorded in,
+    which was its target's unit then) or, with `voids` set and no value, the voiding of one."""
+
+    id: int
+    uuid: str
+    target: str
+    value: float | None
+    unit: str
+    as_of: date
+    recorded_at: str
+    by: str | None
+    source: str | None
+    note: str | None
+    voids: int | None
+    voided: bool
+    report: str = ""
+    forced: bool = False  # a plausibility check was overridden
+    progress: str | None = None  # 进展 (issue 13)
+    problems: str | None = None  # 问题
+    next_steps: str | None = None  # 下一步
+    evidence: str | None = None  # 佐证
+
+    def as_actual(self) -> Actual:
+        return Actual(self.value or 0.0, self.as_of, self.recorded_at, self.id, self.voided)
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A figure to record, already in the target's unit."""
+
+    target: str
+    value: float
+    as_of: date
+    by: str | None = None
+    source: str | None = None
+    note: str | None = None
+    report: str | None = None  # None: the one report holding `target`
+    forced: bool = False
+    progress: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    evidence: str | None = None

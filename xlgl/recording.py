@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, Protocol
 
 from xlgl.errors import InputError
 from xlgl.model import Target
@@ -222,3 +223,18 @@ def _check_date(target: Target, as_of: date, today: date, name: str) -> None:
         raise FigureRefused(
             f"{name}：截至日期 {as_of.isoformat()} 晚于时限 {target.due.isoformat()} 一年以上"
         )
+
+
+class _LiveFigures(Protocol):
+    def live_figures(self, targets: Iterable[Target]) -> dict[tuple[str, str], list[Any]]: ...
+
+
+def figure_book(store: _LiveFigures, targets: Iterable[Target], today: date) -> FigureBook:
+    """A book of what the ledger holds for `targets` (read it inside the write transaction that
+    records the checked figures, so no other writer slips a figure in between)."""
+    targets = list(targets)
+    book = FigureBook(today)
+    by_key = {(t.report, t.id): t for t in targets}
+    for key, figures in store.live_figures(targets).items():
+        book.know_all(by_key[key], figures)
+    return book

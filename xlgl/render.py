@@ -16,8 +16,7 @@ from datetime import date
 from itertools import islice
 from typing import IO, Any
 
-from xlgl.ledger import Record
-from xlgl.model import TARGET_FIELDS, Target
+from xlgl.model import TARGET_FIELDS, Record, Target
 from xlgl.progress import Evaluation, summarize
 from xlgl.units import format_number, format_value
 from xlgl.words import STATUS_LABELS, STATUSES
@@ -72,6 +71,7 @@ STATUS_FIELDS = [
     "lag_days",
     "scale",
     "scale_unit",
+    "report",
 ]
 RECORD_FIELDS = [
     "id",
@@ -86,6 +86,7 @@ RECORD_FIELDS = [
     "note",
     "voids",
     "voided",
+    "report",
 ]
 
 FRACTION_DIGITS = 4  # completion 0.7643 — enough for a tenth of a percentage point
@@ -142,6 +143,7 @@ def status_dict(row: Evaluation) -> dict[str, Any]:
         "lag_days": target.lag_days,
         "scale": target.scale,
         "scale_unit": target.scale_unit,
+        "report": target.report,
     }
 
 

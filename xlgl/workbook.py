@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xlgl.ledger import Record
+from xlgl.model import Record
 from xlgl.progress import Evaluation
 from xlgl.render import RECORD_FIELDS, STATUS_FIELDS, STATUS_STYLES, record_dict, status_dict
 from xlgl.words import STATUS_LABELS, STATUSES
@@ -62,6 +62,7 @@ HEADERS = {
     "lag_days": ("出数滞后天数", 8),
     "scale": ("项目规模", 9),
     "scale_unit": ("规模单位", 8),
+    "report": ("报告", 12),
     "quote": ("报告原文", 50),
 }
 # The columns of `status --format json`, and the quote (wrapped) at the end.
@@ -80,6 +81,7 @@ RECORD_HEADERS = {
     "note": ("备注", 30),
     "voids": ("作废记录号", 10),
     "voided": ("已作废", 7),
+    "report": ("报告", 12),
 }
 
 DATE_FIELDS = {"start", "due", "latest_as_of", "as_of", "met_on", "next_report_due"}
