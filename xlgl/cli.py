@@ -8,22 +8,22 @@ so `xlgl --help` starts fast.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
 
 from xlgl import __version__
-from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
+from xlgl.boundary import XlglGroup, XlglTyper, fail
+from xlgl.errors import EXIT_FOUND
 
 if TYPE_CHECKING:
     from xlgl.ledger import Ledger
+
+__all__ = ["app", "fail", "main"]
 
 
 class OutputFormat(StrEnum):
@@ -32,59 +32,7 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-class Only(StrEnum):
-    overdue = "overdue"
-    at_risk = "at-risk"
-
-
-class StatusChoice(StrEnum):
-    met = "met"
-    overdue = "overdue"
-    at_risk = "at_risk"
-    no_data = "no_data"
-    on_track = "on_track"
-
-
-class XlglGroup(TyperGroup):
-    """Turns the core's errors into one plain line on stderr and the documented exit code."""
-
-    def invoke(self, ctx: typer.Context):
-        try:
-            return super().invoke(ctx)
-        except XlglError as error:
-            from xlgl.errors import message_lines
-
-            fail("\n".join(message_lines(error)), error.exit_code)
-        except sqlite3.Error as error:
-            fail(f"台账无法使用：{error}", EXIT_LEDGER)
-        except BrokenPipeError:  # `xlgl status | head`: the reader left early; not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
-
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
-        """Usage errors as two plain lines (what is wrong; where the help is), exit 2."""
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
-        except NoArgsIsHelpError as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except UsageError as error:
-            command = error.ctx.command_path if error.ctx else "xlgl"
-            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
-            typer.echo(f"用 {command} -h 查看用法", err=True)
-            sys.exit(error.exit_code)
-        except ClickException as error:
-            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
-            sys.exit(error.exit_code)
-        except typer.Abort:
-            typer.echo("xlgl: 已中断", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-app = typer.Typer(
+app = XlglTyper(
     name="xlgl",
     cls=XlglGroup,
     help="锡林郭勒盟政府工作报告目标台账：登记实绩、计算完成率、列出逾期与预警目标。",
@@ -114,15 +62,40 @@ FormatOption = Annotated[
 ]
 SectionOption = Annotated[
     str | None,
-    typer.Option("--section", "-s", help="只看某一部分：主要预期目标、（一）…（七）或 1…7、三。"),
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="章节",
+        help="只看某一部分：主要预期目标、（一）…（七）、1…7 或章节名中的词（如 稳经济运行）。",
+    ),
 ]
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", "-k", help="只看某类：level、flow、growth、share、milestone。"),
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="类型",
+        help="只看某类：累计 flow、水平 level、增速 growth、比率 share、节点 milestone。",
+    ),
 ]
-OwnerOption = Annotated[str | None, typer.Option("--owner", "-o", help="只看某牵头单位的目标。")]
+OwnerOption = Annotated[
+    str | None, typer.Option("--owner", "-O", metavar="单位", help="只看某牵头单位的目标。")
+]
 SearchOption = Annotated[
-    str | None, typer.Option("--search", "-q", help="在指标名、id 和报告原文中查找。")
+    str | None,
+    typer.Option("--search", "-q", metavar="词", help="在指标名、id 和报告原文中查找。"),
+]
+StatusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="状态",
+        help="只看某状态，可重复或用逗号分隔：逾期、预警、未完成、待出数、未报送、正常、"
+        "逾期完成、已完成（或 overdue、at_risk、at-risk …）。",
+    ),
+]
+WideOption = Annotated[
+    bool, typer.Option("--wide", "-w", help="显示全部列，不按终端宽度省略或折行。")
 ]
 TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
 
@@ -233,27 +206,20 @@ def status(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
-    only_status: Annotated[
-        list[StatusChoice] | None,
-        typer.Option(
-            "--status", help="只看某状态，可重复：met、overdue、at_risk、no_data、on_track。"
-        ),
-    ] = None,
+    only_status: StatusOption = None,
+    wide: WideOption = False,
 ) -> None:
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
+
     day = as_of_date(as_of)
+    statuses = resolve_statuses(only_status)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(
-            day,
-            section=section,
-            kind=kind,
-            owner=owner,
-            search=search,
-            statuses=[s.value for s in only_status] if only_status else None,
-        )
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        rows = ledger.status(day, search=search, statuses=statuses, **chosen)
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度")
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度", wide=wide)
 
 
 @app.command()
@@ -262,25 +228,33 @@ def overdue(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     only: Annotated[
-        Only | None, typer.Option("--only", help="只列 overdue（逾期）或 at-risk（预警）。")
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="状态",
+            help="只列某状态，名称同 status --status：逾期 overdue、预警 at-risk/at_risk …",
+        ),
     ] = None,
     section: SectionOption = None,
     owner: OwnerOption = None,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
     from xlgl.progress import AT_RISK, OVERDUE, severity
 
-    wanted = {None: (OVERDUE, AT_RISK), Only.overdue: (OVERDUE,), Only.at_risk: (AT_RISK,)}[only]
+    wanted = resolve_statuses(only) or (OVERDUE, AT_RISK)
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner, statuses=wanted)
+        chosen = resolve_filters(ledger, section=section, owner=owner)
+        rows = ledger.status(day, statuses=wanted, **chosen)
     rows.sort(key=severity)
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警")
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警", wide=wide)
     if exit_code and rows:
         raise typer.Exit(EXIT_FOUND)
 
@@ -378,13 +352,16 @@ def targets(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
+    wide: WideOption = False,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
+    from xlgl.filters import resolve_filters
 
     with open_ledger(ctx) as ledger:
-        found = ledger.targets(section=section, kind=kind, owner=owner, search=search)
-    render.emit(render.TARGETS, found, fmt)
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        found = ledger.targets(search=search, **chosen)
+    render.emit(render.TARGETS, found, fmt, wide=wide)
 
 
 @app.command()
@@ -422,14 +399,20 @@ def history(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
     fmt: FormatOption = OutputFormat.table,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="只列截至这一天（含）的记录。"),
+    ] = None,
+    wide: WideOption = False,
 ) -> None:
     """全部记录（含作废记录），按录入先后。"""
     from xlgl import render
 
+    until = as_of_date(as_of) if as_of else None
     with open_ledger(ctx) as ledger:
         target_id = ledger.find_target(target).id if target else None
-        records = ledger.records(target_id)
-    render.emit(render.RECORDS, records, fmt)
+        records = ledger.records(target_id, until=until)
+    render.emit(render.RECORDS, records, fmt, wide=wide)
 
 
 @app.command()
@@ -470,6 +453,8 @@ def assign(
 
     if owner is None and due is None and tolerance is None:
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
+    if owner is not None and not owner.strip():
+        raise InputError("牵头单位不能为空")
     due_date = parse_date(due) if due else None
     with open_ledger(ctx) as ledger:
         found = ledger.find_target(target)
@@ -546,7 +531,10 @@ def export(
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, kind=kind, owner=owner, search=search)
+        from xlgl.filters import resolve_filters
+
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        rows = ledger.status(day, search=search, **chosen)
         wanted = {row.target.id for row in rows}
         records = [r for r in ledger.records(until=day) if r.target in wanted]
     from xlgl.workbook import write_workbook
@@ -581,7 +569,9 @@ def report(
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        rows = ledger.status(day, section=section, owner=owner)
+        from xlgl.filters import resolve_filters
+
+        rows = ledger.status(day, **resolve_filters(ledger, section=section, owner=owner))
     value = bulletin.build(rows, day, title)
     if fmt is ReportFormat.html:
         from datetime import datetime
@@ -635,22 +625,6 @@ def import_records(
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        print("xlgl: 已中断", file=sys.stderr)
-        sys.exit(130)
-    except Exception as error:  # a bug: say so in one line; XLGL_DEBUG=1 shows the traceback
-        if os.environ.get("XLGL_DEBUG"):
-            raise
-        print(
-            f"xlgl: 内部错误（{type(error).__name__}: {error}）；设 XLGL_DEBUG=1 可看详情",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_INTERNAL)
+    from xlgl.boundary import run
 
-
-def fail(message: str, code: int) -> NoReturn:
-    sys.stdout.flush()
-    typer.echo(f"xlgl: 错误：{message}", err=True)
-    raise typer.Exit(code)
+    run(app)
