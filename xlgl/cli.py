@@ -163,10 +163,12 @@ def lock_timeout() -> float:
     return seconds
 
 
-def as_of_date(text: str | None) -> date:
+def as_of_date(text: str | None, *, year: int | None = None) -> date:
+    """The date of --as-of (default today); a period written without its year (9月底, 三季度)
+    is in `year`, else in the current year."""
     from xlgl.dates import parse_date
 
-    return parse_date(text) if text else date.today()
+    return parse_date(text, year=year or date.today().year) if text else date.today()
 
 
 # --- commands -------------------------------------------------------------------------------------
@@ -313,9 +315,9 @@ def record(
     from xlgl.ledger import NewRecord
     from xlgl.units import UnitError, format_value, to_stored, to_target_unit
 
-    day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
         found = ledger.find_target(target)
+        day = as_of_date(as_of, year=found.year)
         if add and found.kind != "flow":
             raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
         try:
@@ -455,9 +457,9 @@ def assign(
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
     if owner is not None and not owner.strip():
         raise InputError("牵头单位不能为空")
-    due_date = parse_date(due) if due else None
     with open_ledger(ctx) as ledger:
         found = ledger.find_target(target)
+        due_date = parse_date(due, year=found.year) if due else None
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
         ledger.assign(found.id, owner=owner, due=due_date, tolerance=tolerance)

@@ -57,7 +57,7 @@ class Known:
 
 def _candidates(text: str, names: Iterable[str], limit: int = 5) -> list[str]:
     names = list(dict.fromkeys(name for name in names if name))
-    near = get_close_matches(text, names, n=limit, cutoff=0.4)
+    near = get_close_matches(text, names, n=limit, cutoff=0.6)
     containing = [name for name in names if text and (text in name or name in text)]
     return list(dict.fromkeys([*containing, *near]))[:limit]
 
