@@ -29,6 +29,7 @@ from rich.text import Span, Text
 GAP = "  "
 RULE = "─"
 UNDER_INDENT = "    "
+FIRST_TO_GO = 3  # drop ranks that go before any column folds
 NARROWEST = 4  # no column folds below this, except when the terminal is narrower still
 
 
@@ -75,7 +76,15 @@ _TOKENS = re.compile(
 def _cells(token: str) -> int:
     if token.isascii():
         return len(token)
-    return cell_len(token)
+    if len(token) > 4:
+        return cell_len(token)
+    size = _SHORT.get(token)
+    if size is None:
+        size = _SHORT[token] = cell_len(token)
+    return size
+
+
+_SHORT: dict[str, int] = {}  # a CJK character (with its punctuation) measured once
 
 
 def _fold(line: str, width: int) -> list[str]:
@@ -149,10 +158,11 @@ def wrap(text: str, width: int, *, indent: str = "", first: str = "") -> list[st
         room = max(1, width - cell_len(lead))
         pieces = _fold(paragraph, room) or [""]
         lines.append(lead + pieces[0])
-        room = max(1, width - cell_len(indent))
-        rest = " ".join(pieces[1:])
-        for piece in _fold(rest, room) if rest else []:
-            lines.append(indent + piece)
+        rest_room = max(1, width - cell_len(indent))
+        rest = pieces[1:]
+        if rest and rest_room != room:  # the lines after the first have their own width
+            rest = _fold(" ".join(rest), rest_room)
+        lines.extend(indent + piece for piece in rest)
         lead = indent
     return [line.rstrip() for line in lines]
 
@@ -244,12 +254,21 @@ def _choose(
         (index for index, column in enumerate(columns) if column.under is not None or column.drop),
         key=lambda index: (0 if columns[index].under is not None else 1, columns[index].drop),
     )
-    for measure in (comfortable, floor):
+
+    def as_is(index: int) -> int:
+        return natural[index]
+
+    # First the columns that give way first (under ones, drop rank ≤ FIRST_TO_GO) while the
+    # table as it is would not fit; then the others while it would not fit at comfortable
+    # widths; then while it would not fit at the folding columns' floors.
+    for measure, last_rank in ((as_is, FIRST_TO_GO), (comfortable, None), (floor, None)):
         for index in order:
             if _total([measure(i) for i in shown]) <= width:
                 break
             if index not in shown:
                 continue
+            if last_rank is not None and columns[index].drop > last_rank:
+                break
             shown.remove(index)
             if columns[index].under is not None:
                 under.append(index)
