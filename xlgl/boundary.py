@@ -1,11 +1,12 @@
 """The one boundary between the command line and the core: exceptions become exit codes and
 one plain Chinese line here, and the framework's own words (usage errors, help) are Chinese too.
 
-Only typer's public API is used (typer.Typer, typer.core.TyperGroup/TyperCommand,
-typer.TyperException, the Context methods click documents). typer 0.28 vendors click as a
-private module, so the public `click` package is a different class hierarchy and its exception
-classes would not match; the framework's errors are told apart by the documented attributes they
-carry (param, option_name, possibilities) and by their class names.
+Only typer's public API is used (typer.Typer, typer.core.TyperGroup/TyperCommand, the Context
+methods click documents). typer 0.27+ vendors click as a private module (typer._click), so the
+public `click` package installed beside it is a different class hierarchy whose exception classes
+would not match; the framework's errors are told apart by their class names (ClickException,
+UsageError, MissingParameter …, the same in both) and the documented attributes they carry
+(param, option_name, possibilities), which works with either.
 
 Help is laid out here, not by click's formatter, because that one wraps by character count and a
 CJK character takes two cells in a terminal.
@@ -81,7 +82,12 @@ class XlglGroup(TyperGroup):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
-        except typer.TyperException as error:  # click's errors, vendored by typer
+        except Exception as error:  # click's errors (vendored by typer 0.27+, or click's own)
+            if _is(error, "Abort"):
+                typer.echo("xlgl: 已中断", err=True)
+                sys.exit(1)
+            if not _is(error, "ClickException"):
+                raise
             ctx = getattr(error, "ctx", None)
             if _is(error, "NoArgsIsHelpError") and ctx is not None:
                 typer.echo(ctx.get_help(), err=True)
@@ -91,9 +97,6 @@ class XlglGroup(TyperGroup):
                 command = ctx.command_path if ctx is not None else "xlgl"
                 typer.echo(f"用 {command} -h 查看用法", err=True)
             sys.exit(getattr(error, "exit_code", EXIT_USAGE))
-        except typer.Abort:
-            typer.echo("xlgl: 已中断", err=True)
-            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.text import Span, Text
+
+if TYPE_CHECKING:
+    from rich.text import Span, Text
 
 GAP = "  "
 RULE = "─"
@@ -176,6 +179,8 @@ def draw(
     """The table as styled text: a bold header, a rule, then the rows, each cell aligned in its
     column, fitted to `width` cells (see the module's docstring); `wide` shows every column as
     it is, however wide."""
+    from rich.text import Text
+
     cells = [[_split(cell) for cell in row] for row in rows]
     natural = [cell_len(column.header) for column in columns]
     for row in cells:
@@ -321,6 +326,8 @@ class _Builder:
         self.length += len(plain)
 
     def styled(self, line: str, style: str, *, skip: int = 0) -> None:
+        from rich.text import Span
+
         if style and len(line) > skip:
             self.spans.append(Span(self.length + skip, self.length + len(line), style))
         self.text(line + "\n")
@@ -330,6 +337,8 @@ class _Builder:
     ) -> None:
         """One line of the table; nothing after its last non-empty cell (no trailing blanks)."""
         last = max((index for index, (piece, _) in enumerate(pieces) if piece), default=-1)
+        from rich.text import Span
+
         parts = []
         at = self.length
         for index in range(last + 1):
