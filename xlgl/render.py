@@ -263,10 +263,10 @@ def completion_bar(value: float | None, width: int = 10) -> str:
 
 
 def bar_width(width: int, wide: bool = False) -> int:
-    """The completion bar's length for a table `width` cells wide: none below 100 columns."""
+    """The completion bar's length for a table `width` cells wide: none below 120 columns."""
     if wide or width >= 140:
         return 10
-    return 5 if width >= 100 else 0
+    return 5 if width >= 120 else 0
 
 
 def status_text(status: str):
@@ -295,8 +295,8 @@ def print_status_table(
         Column("id", style="cyan", fold=12, soft=20),
         Column("章节", drop=1),
         Column("指标", fold=8, soft=16),
-        Column("目标", align="right", drop=7),
-        Column("最新", align="right", drop=6),
+        Column("目标", align="right", drop=6),
+        Column("最新", align="right", drop=7),
         Column("截至", drop=2),
         Column("完成率", align="right" if not bar else "left"),
         Column("时间进度", align="right", drop=4),
