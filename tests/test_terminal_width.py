@@ -303,3 +303,17 @@ def test_in_tmux_nothing_is_wrapped_by_the_terminal(busy, width, tmp_path):
     ]
     assert "目标进度" in plain and "逾期与预警" in plain and "记录" in plain
     assert all(cells(line) <= width for line in plain.splitlines())
+
+
+def test_messages_that_repeat_data_carry_no_control_characters(ledger_path):
+    runner = CliRunner()
+    payload = "".join(PAYLOADS)
+    db = ["--db", str(ledger_path)]
+    said = runner.invoke(app, [*db, "assign", "coal-output", "--owner", "盟能源局" + payload])
+    assert said.exit_code == 0, said.output
+    runner.invoke(app, [*db, "record", "coal-output", "1亿吨", *AS_OF])
+    voided = runner.invoke(app, [*db, "void", "1", "--reason", "录错" + payload])
+    assert voided.exit_code == 0, voided.output
+    for text in (said.stdout, voided.stdout):
+        assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
+        assert "[/]" in text

@@ -433,7 +433,9 @@ def void(
         raise InputError("--reason 不能为空")
     with open_ledger(ctx) as ledger:
         voiding = ledger.void(record_id, reason.strip(), by)
-    typer.echo(f"已作废 #{record_id}（作废记录 #{voiding.id}：{reason.strip()}）")
+    from xlgl.grid import clean
+
+    typer.echo(f"已作废 #{record_id}（作废记录 #{voiding.id}：{clean(reason.strip())}）")
 
 
 @app.command()
@@ -452,6 +454,7 @@ def assign(
     """指定目标的牵头单位、时限或容差。"""
     from xlgl.dates import parse_date
     from xlgl.errors import InputError
+    from xlgl.grid import clean
 
     if owner is None and due is None and tolerance is None:
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
@@ -464,7 +467,7 @@ def assign(
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
         ledger.assign(found.id, owner=owner, due=due_date, tolerance=tolerance)
     changes = [
-        f"牵头单位 {owner}" if owner else "",
+        f"牵头单位 {clean(owner)}" if owner else "",
         f"时限 {due_date}" if due_date else "",
         f"容差 {tolerance:g}" if tolerance is not None else "",
     ]
