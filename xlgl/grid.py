@@ -90,62 +90,70 @@ def _cells(token: str) -> int:
 _SHORT: dict[str, int] = {}  # a CJK character (with its punctuation) measured once
 
 
-def _fold(line: str, width: int) -> list[str]:
-    """`line` in pieces of at most `width` cells: linear in its length (each token is measured
-    once, a line's width is kept as a running sum)."""
+def _fold(line: str, width: int, first: int | None = None) -> list[str]:
+    """`line` in pieces of at most `width` cells (the first piece at most `first`): linear in
+    its length (each token is measured once, a line's width is kept as a running sum)."""
     width = max(1, width)
-    if len(line) <= width // 2 or (len(line) <= width and _cells(line) <= width):
+    limit = width if first is None else max(1, first)
+    if len(line) <= min(width, limit) // 2 or (len(line) <= limit and _cells(line) <= limit):
         return [line]
     lines: list[str] = []
     current: list[str] = []
     used = 0
+
+    def flush(strip: bool = True) -> None:
+        nonlocal current, used, limit
+        text = "".join(current)
+        lines.append(text.rstrip() if strip else text)
+        current, used, limit = [], 0, width
+
     for token in _TOKENS.findall(line):
         size = _cells(token)
         if token[0] == " ":
-            if used and used + size <= width:
+            if used and used + size <= limit:
                 current.append(token)
                 used += size
             elif used:
-                lines.append("".join(current).rstrip())
-                current, used = [], 0
+                flush()
             continue
-        if used + size <= width:
+        if used + size <= limit:
             current.append(token)
             used += size
             continue
         if used:
-            lines.append("".join(current).rstrip())
-            current, used = [], 0
-        if size <= width:
+            flush()
+        if size <= limit:
             current, used = [token], size
             continue
-        for piece in _chop(token, width):  # a run longer than the line: cut it
+        for piece in _chop(token, limit, width):  # a run longer than the line: cut it
             if used:
-                lines.append("".join(current))
+                flush(strip=False)
             current, used = [piece], _cells(piece)
     if used:
-        lines.append("".join(current).rstrip())
+        flush()
     return [text for text in lines if text]
 
 
-def _chop(token: str, width: int) -> Iterator[str]:
+def _chop(token: str, first: int, width: int) -> Iterator[str]:
+    """A run too long for a line in pieces: the first at most `first` cells, then `width`."""
+    limit = first
     if token.isascii():  # after a hyphen where one is near the end of the line (coal-/output)
         start = 0
-        while len(token) - start > width:
-            end = start + width
+        while len(token) - start > limit:
+            end = start + limit
             cut = max(token.rfind(mark, start, end) for mark in "-_/.")
-            end = cut + 1 if cut >= start + width // 2 else end
+            end = cut + 1 if cut >= start + limit // 2 else end
             yield token[start:end]
-            start = end
+            start, limit = end, width
         yield token[start:]
         return
     piece: list[str] = []
     used = 0
     for char in token:
         size = cell_len(char)
-        if used + size > width and piece:
+        if used + size > limit and piece:
             yield "".join(piece)
-            piece, used = [], 0
+            piece, used, limit = [], 0, width
         piece.append(char)
         used += size
     if piece:
@@ -158,14 +166,10 @@ def wrap(text: str, width: int, *, indent: str = "", first: str = "") -> list[st
     lines: list[str] = []
     lead = first
     for paragraph in clean(text).split("\n"):
-        room = max(1, width - cell_len(lead))
-        pieces = _fold(paragraph, room) or [""]
+        first = max(1, width - cell_len(lead))
+        pieces = _fold(paragraph, max(1, width - cell_len(indent)), first) or [""]
         lines.append(lead + pieces[0])
-        rest_room = max(1, width - cell_len(indent))
-        rest = pieces[1:]
-        if rest and rest_room != room:  # the lines after the first have their own width
-            rest = _fold(" ".join(rest), rest_room)
-        lines.extend(indent + piece for piece in rest)
+        lines.extend(indent + piece for piece in pieces[1:])
         lead = indent
     return [line.rstrip() for line in lines]
 

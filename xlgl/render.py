@@ -238,7 +238,7 @@ def console(stderr: bool = False):
         color_system=None if plain else "auto",
         no_color=plain,
     )
-    out.on_broken_pipe = _reader_left  # rich's own exits 1, which means "found items" here
+    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]  # rich's own exits 1, which means "found items" here
     return out
 
 
