@@ -317,3 +317,29 @@ def test_messages_that_repeat_data_carry_no_control_characters(ledger_path):
     for text in (said.stdout, voided.stdout):
         assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
         assert "[/]" in text
+
+
+def test_record_times_are_shown_in_local_time(monkeypatch):
+    from xlgl.render import local_minute
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_minute("2024-10-22T01:02:03.456789+00:00") == "2024-10-22 09:02"
+        assert local_minute("2024-10-22T20:59:59Z") == "2024-10-23 04:59"
+        assert local_minute("2024-10-22 01:02:03") == "2024-10-22 09:02"  # no zone: UTC
+        assert local_minute("不是时间") == "不是时间"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_short_options_mean_the_same_everywhere(busy, tmp_path):
+    out = tmp_path / "通报.md"
+    result = CliRunner().invoke(
+        app, ["--db", str(busy), "report", "-f", "markdown", "-o", str(out), "-O", "盟统计局"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    result = CliRunner().invoke(app, ["--db", str(busy), "status", "-o", "x"])
+    assert result.exit_code == 2  # -o is never the owner

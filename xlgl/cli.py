@@ -507,8 +507,8 @@ class ReportFormat(StrEnum):
 OutputFileOption = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="写入的文件。")
 ]
-# -o is the output file here, so these two commands take the owner filter by its long name only.
-OwnerLongOption = Annotated[str | None, typer.Option("--owner", help="只看某牵头单位的目标。")]
+# -o is the output file everywhere; the owner filter is --owner / -O everywhere (one option).
+OwnerLongOption = OwnerOption
 TitleOption = Annotated[
     str | None,
     typer.Option("--title", help="标题（默认“2024年政府工作报告目标任务推进情况督查通报”）。"),
