@@ -431,7 +431,6 @@ def print_target_detail(
 ) -> None:
     """One target: its facts (every text from data cleaned and never read as markup), its
     chart and its records."""
-    from rich.table import Table
     from rich.text import Text
 
     from xlgl.grid import clean
@@ -447,20 +446,16 @@ def print_target_detail(
             clean(target_text(target)),
         )
     )
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bright_black", no_wrap=True)
-    facts.add_column(overflow="fold")
+    facts: list[tuple[str, str, str]] = []  # label, text, style
 
-    def fact(label: str, value: Any) -> None:
-        facts.add_row(Text(label), value if isinstance(value, Text) else Text(clean(str(value))))
+    def fact(label: str, value: str, style: str = "") -> None:
+        facts.append((label, clean(value), style))
 
     fact("章节", f"{target.section} {target.topic}")
     kind = KIND_LABELS.get(target.kind, target.kind)
-    comparator = (
-        COMPARATOR_WORDS.get(target.comparator, "{}").format("").strip() or target.comparator
-    )
+    comparator = COMPARATOR_WORDS.get(target.comparator, "{}").format("").strip()
     direction = "越高越好" if target.direction == "up" else "越低越好"
-    fact("类型", f"{kind} / {comparator} / {direction}")
+    fact("类型", f"{kind} / {comparator or target.comparator} / {direction}")
     fact("期间", f"{target.start.isoformat()} 至 {target.due.isoformat()}")
     if target.baseline is not None:
         fact("2023年基数", format_value(target.baseline, target.unit))
@@ -473,10 +468,10 @@ def print_target_detail(
         f"完成率 {percent(row.completion)} · 时间进度 {percent(row.time_progress)} · "
         f"应完成 {percent(row.expected)}",
     )
-    fact("状态", status_text(row.status))
+    fact("状态", STATUS_LABELS[row.status], STATUS_STYLES[row.status])
     for reason in row.reasons:
         fact("", reason.text)
-    out.print(facts)
+    _print_facts(out, facts)
     actuals = [r.as_actual() for r in records if r.voids is None and r.value is not None]
     if actuals and out.width >= 70:
         from xlgl.chart import print_chart
@@ -488,6 +483,25 @@ def print_target_detail(
         print_records_table(records, title=f"{clean(target.indicator)} 的记录")
     else:
         out.print("尚无记录")
+
+
+def _print_facts(out, facts: Sequence[tuple[str, str, str]]) -> None:
+    """Label and text side by side, the text folded by display width under itself."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from xlgl.grid import wrap
+
+    column = max(cell_len(label) for label, _, _ in facts) + 2
+    for label, value, style in facts:
+        lead = label + " " * (column - cell_len(label))
+        for number, line in enumerate(wrap(value, out.width, indent=" " * column, first=lead)):
+            text = Text(line)
+            if number == 0 and label:
+                text.stylize("bright_black", 0, len(label))
+            if style:
+                text.stylize(style, len(lead) if number == 0 else column, len(line))
+            out.print(text, soft_wrap=True, crop=False)
 
 
 # --- one choice of format for every listing -----------------------------------------------------
