@@ -276,9 +276,27 @@ def status_text(status: str):
 
 
 def _title(out, text: str) -> None:
+    _say(out, text, "bold")
+
+
+def _say(out, text: str, style: str = "") -> None:
+    """A line of text folded by display width (a summary may be longer than the terminal)."""
+    from rich.cells import cell_len
     from rich.text import Text
 
-    out.print(Text(text, style="bold"))
+    from xlgl.grid import wrap
+
+    lines: list[str] = []
+    for part in text.split(" · "):  # a summary breaks between its counts, not inside one
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and cell_len(joined) <= out.width:
+            lines[-1] = joined
+        else:
+            lines.extend(
+                wrap(part if lines else joined, out.width, indent="  ", first="  " if lines else "")
+            )
+    for line in lines:
+        out.print(Text(line, style=style), soft_wrap=True, crop=False)
 
 
 def print_status_table(
@@ -325,7 +343,7 @@ def print_status_table(
         )
     _title(out, f"{title}（截至 {as_of.isoformat()}）")
     _print_grid(out, draw(columns, lines, width, wide=wide))
-    out.print(summary_line(rows, as_of))
+    _say(out, summary_line(rows, as_of))
 
 
 def _print_grid(out, text) -> None:
@@ -367,7 +385,7 @@ def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> Non
         ]
         _print_grid(out, draw(columns, lines, out.width, wide=wide))
         out.print()
-    out.print(f"共 {len(targets)} 个目标，{len(sections)} 个章节")
+    _say(out, f"共 {len(targets)} 个目标，{len(sections)} 个章节")
 
 
 def local_minute(recorded_at: str) -> str:
@@ -423,7 +441,7 @@ def print_records_table(
     _title(out, title)
     _print_grid(out, draw(columns, lines, out.width, wide=wide))
     voided = sum(1 for r in records if r.voided)
-    out.print(f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
+    _say(out, f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
 
 
 def print_target_detail(
