@@ -41,9 +41,15 @@ def timed_write(self):
 ledger_module.Ledger.write = timed_write
 command = get_command(app)  # built once: Typer rebuilds it on every app() call
 codes = []
+# Each figure gets a date of its own (the figure check refuses two values for one date) and year-
+# to-date totals rise with the date: figure g of all is day g % 730 of one of three targets.
+from datetime import date, timedelta
+TARGETS = ("household-toilets", "new-energy-capacity", "project-investment")
 for i in range(count):
-    args = ["--db", db, "record", "household-toilets", str(i + 1),
-            "--as-of", "2024-06-30", "--source", f"worker {worker}", "--note", f"#{i}"]
+    g = worker * count + i
+    day = (date(2024, 1, 1) + timedelta(days=g % 730)).isoformat()
+    args = ["--db", db, "record", TARGETS[g // 730], str(g % 730 + 1),
+            "--as-of", day, "--source", f"worker {worker}", "--note", f"#{i}"]
     try:
         command.main(args, prog_name="xlgl")
         codes.append(0)
@@ -103,7 +109,8 @@ def test_separate_cli_processes_record_at_once(ledger_path):
             subprocess.Popen(
                 [
                     *(sys.executable, "-m", "xlgl", "--db", str(ledger_path)),
-                    *("record", "coal-output", f"{n + 1}亿吨", "--as-of", f"2024-0{round_ + 1}-28"),
+                    *("record", "coal-output", f"{(round_ * WORKERS + n + 1) / 10}亿吨"),
+                    *("--as-of", f"2024-0{round_ + 1}-{n + 1:02d}"),
                 ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

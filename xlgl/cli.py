@@ -8,25 +8,25 @@ so `xlgl --help` starts fast.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
 
 from xlgl import __version__
-from xlgl.errors import EXIT_FOUND, EXIT_INTERNAL, EXIT_LEDGER, XlglError
+from xlgl.boundary import XlglGroup, XlglTyper, fail
+from xlgl.errors import EXIT_FOUND
 
 if TYPE_CHECKING:
     from xlgl.model import Target
     from xlgl.progress import Evaluation
     from xlgl.store import Ledger
+
+__all__ = ["app", "fail", "main"]
 
 
 class OutputFormat(StrEnum):
@@ -35,63 +35,7 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-class Only(StrEnum):
-    overdue = "overdue"
-    missed = "missed"
-    at_risk = "at-risk"
-
-
-class StatusChoice(StrEnum):
-    met = "met"
-    met_late = "met_late"
-    missed = "missed"
-    overdue = "overdue"
-    at_risk = "at_risk"
-    awaiting = "awaiting"
-    no_data = "no_data"
-    on_track = "on_track"
-
-
-class XlglGroup(TyperGroup):
-    """Turns the core's errors into one plain line on stderr and the documented exit code."""
-
-    def invoke(self, ctx: typer.Context):
-        try:
-            return super().invoke(ctx)
-        except XlglError as error:
-            from xlgl.errors import message_lines
-
-            fail("\n".join(message_lines(error)), error.exit_code)
-        except sqlite3.Error as error:
-            fail(f"台账无法使用：{error}", EXIT_LEDGER)
-        except BrokenPipeError:  # `xlgl status | head`: the reader left early; not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0) from None
-
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
-        """Usage errors as two plain lines (what is wrong; where the help is), exit 2."""
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
-        except NoArgsIsHelpError as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except UsageError as error:
-            command = error.ctx.command_path if error.ctx else "xlgl"
-            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
-            typer.echo(f"用 {command} -h 查看用法", err=True)
-            sys.exit(error.exit_code)
-        except ClickException as error:
-            typer.echo(f"xlgl: 错误：{error.format_message()}", err=True)
-            sys.exit(error.exit_code)
-        except typer.Abort:
-            typer.echo("xlgl: 已中断", err=True)
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-app = typer.Typer(
+app = XlglTyper(
     name="xlgl",
     cls=XlglGroup,
     help="锡林郭勒盟政府工作报告目标台账：登记实绩、计算完成率、列出逾期与预警目标。",
@@ -121,15 +65,40 @@ FormatOption = Annotated[
 ]
 SectionOption = Annotated[
     str | None,
-    typer.Option("--section", "-s", help="只看某一部分：主要预期目标、（一）…（七）或 1…7、三。"),
+    typer.Option(
+        "--section",
+        "-s",
+        metavar="章节",
+        help="只看某一部分：主要预期目标、（一）…（七）、1…7 或章节名中的词（如 稳经济运行）。",
+    ),
 ]
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", "-k", help="只看某类：level、flow、growth、share、milestone。"),
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="类型",
+        help="只看某类：累计 flow、水平 level、增速 growth、比率 share、节点 milestone。",
+    ),
 ]
-OwnerOption = Annotated[str | None, typer.Option("--owner", "-o", help="只看某牵头单位的目标。")]
+OwnerOption = Annotated[
+    str | None, typer.Option("--owner", "-O", metavar="单位", help="只看某牵头单位的目标。")
+]
 SearchOption = Annotated[
-    str | None, typer.Option("--search", "-q", help="在指标名、id 和报告原文中查找。")
+    str | None,
+    typer.Option("--search", "-q", metavar="词", help="在指标名、id 和报告原文中查找。"),
+]
+StatusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="状态",
+        help="只看某状态，可重复或用逗号分隔：逾期、预警、未完成、待出数、未报送、正常、"
+        "逾期完成、已完成（或 overdue、at_risk、at-risk …）。",
+    ),
+]
+WideOption = Annotated[
+    bool, typer.Option("--wide", "-w", help="显示全部列，不按终端宽度省略或折行。")
 ]
 ReportOption = Annotated[
     str | None,
@@ -237,10 +206,12 @@ def find(ledger: Ledger, name: str, report: str | None = None) -> Target:
     return find_target(ledger.lookup(report), name)
 
 
-def as_of_date(text: str | None) -> date:
+def as_of_date(text: str | None, *, year: int | None = None) -> date:
+    """The date of --as-of (default today); a period written without its year (9月底, 三季度)
+    is in `year`, else in the current year."""
     from xlgl.dates import parse_date
 
-    return parse_date(text) if text else date.today()
+    return parse_date(text, year=year or date.today().year) if text else date.today()
 
 
 # --- commands -------------------------------------------------------------------------------------
@@ -281,31 +252,28 @@ def status(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
-    only_status: Annotated[
-        list[StatusChoice] | None,
-        typer.Option(
-            "--status",
-            help="只看某状态，可重复：met、met_late、missed、overdue、at_risk、awaiting、no_data、on_track。",
-        ),
-    ] = None,
+    only_status: StatusOption = None,
+    wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
+
     day = as_of_date(as_of)
+    statuses = resolve_statuses(only_status)
     with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
         rows = status_of(
             ledger,
             day,
             report=chosen_report(ledger, report_key, day),
-            section=section,
-            kind=kind,
-            owner=owner,
             search=search,
-            statuses=[s.value for s in only_status] if only_status else None,
+            statuses=statuses,
+            **chosen,
         )
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度")
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度", wide=wide)
 
 
 @app.command()
@@ -314,34 +282,36 @@ def overdue(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     only: Annotated[
-        Only | None,
-        typer.Option("--only", help="只列 overdue（逾期）、missed（未完成）或 at-risk（预警）。"),
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="状态",
+            help="只列某状态，名称同 status --status：逾期 overdue、预警 at-risk/at_risk …",
+        ),
     ] = None,
     section: SectionOption = None,
     owner: OwnerOption = None,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
     ] = False,
+    wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
-    """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、久未报送、剩余月均需完成）。"""
+    """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、应报未报、剩余月均需完成）。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
     from xlgl.progress import severity
     from xlgl.words import AT_RISK, MISSED, OVERDUE
 
-    wanted = {
-        None: (OVERDUE, MISSED, AT_RISK),
-        Only.overdue: (OVERDUE,),
-        Only.missed: (MISSED,),
-        Only.at_risk: (AT_RISK,),
-    }[only]
+    wanted = resolve_statuses(only) or (OVERDUE, MISSED, AT_RISK)
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        chosen = chosen_report(ledger, report_key, day)
-        rows = status_of(ledger, day, report=chosen, section=section, owner=owner, statuses=wanted)
+        chosen = resolve_filters(ledger, section=section, owner=owner)
+        report = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=report, statuses=wanted, **chosen)
     rows.sort(key=severity)
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警")
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警", wide=wide)
     if exit_code and rows:
         raise typer.Exit(EXIT_FOUND)
 
@@ -383,6 +353,22 @@ def record(
             help="批量导入 CSV（列 target,value,as_of，可选 unit,source,note,by）；有任何错行则整份不导入。",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="确认无误，越过合理性检查（像小数的百分数、超过目标 10 倍、累计数下降）。",
+        ),
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="同一截至日已有不同数字时，作废原记录并以此更正。")
+    ] = False,
+    progress: Annotated[str | None, typer.Option("--progress", help="进展情况。")] = None,
+    problems: Annotated[str | None, typer.Option("--problems", help="存在问题。")] = None,
+    next_steps: Annotated[str | None, typer.Option("--next-steps", help="下步措施。")] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="佐证材料：文号、文件路径或链接。")
+    ] = None,
     report_key: ReportOption = None,
 ) -> None:
     """登记一个目标的实绩（截至某日的累计数或当前水平），或用 --file 批量导入。记录只增不改。"""
@@ -398,30 +384,62 @@ def record(
             "需要 TARGET 和 VALUE，例如：xlgl record 煤炭产量 1.07亿吨 --as-of 2024-09-30"
         )
 
-    from xlgl.model import NewRecord
-    from xlgl.units import UnitError, format_value, to_stored, to_target_unit
+    from xlgl.recording import record_figure
+    from xlgl.units import UnitError, format_value, parse_figure, to_stored, to_target_unit
 
-    day = as_of_date(as_of)
+    texts = (source, note, progress, problems, next_steps, evidence)
     with open_ledger(ctx) as ledger:
-        found = find(ledger, target, chosen_report(ledger, report_key, day))
-        if add and found.kind != "flow":
-            raise InputError(f"--add 只用于累计类（flow）目标；{found.id} 是 {found.kind}")
+        guess = as_of_date(as_of)  # a yearless period (9月底) is read again in the target's year
+        found = find(ledger, target, chosen_report(ledger, report_key, guess))
+        day = as_of_date(as_of, year=found.year)
         try:
-            amount = to_target_unit(value, found.unit, allow_negative=found.kind == "growth" or add)
+            amount = to_target_unit(
+                value,
+                found.unit,
+                allow_negative=found.kind == "growth" or add,
+                also_units=found.also_units,
+            )
+            written = parse_figure(value)[1]
         except UnitError as error:
             raise InputError(f"{found.id}（{found.indicator}）：{error}") from None
-        saved = ledger.add_record(
-            NewRecord(found.id, to_stored(amount), day, by, source, note, report=found.report),
-            increment=add,
-        )
+        source, note, progress, problems, next_steps, evidence = (checked_text(t) for t in texts)
+        done = record_figure(
+            ledger, found, to_stored(amount), day, today=date.today(), written_unit=written,
+            increment=add, force=force, replace=replace, by=by, source=source, note=note,
+            progress=progress, problems=problems, next_steps=next_steps, evidence=evidence,
+        )  # fmt: skip
         row = status_of(ledger, day, target=found)[0]
     from xlgl.render import percent
     from xlgl.words import STATUS_LABELS
 
+    shown = format_value(done.verdict.value, found.unit)
+    state = f"完成率 {percent(row.completion)}，状态 {STATUS_LABELS[row.status]}"
+    if done.record_id is None:
+        typer.echo(
+            f"未重复记录：{found.id} {found.indicator} 截至 {day.isoformat()} 已是 {shown}；{state}"
+        )
+        return
+    voided = "、".join(f"#{n}" for n in done.verdict.voids)
     typer.echo(
-        f"已记录 #{saved.id}：{found.id} {found.indicator} = {format_value(saved.value, found.unit)}"
-        f"（截至 {day.isoformat()}）；完成率 {percent(row.completion)}，状态 {STATUS_LABELS[row.status]}"
+        f"已记录 #{done.record_id}：{found.id} {found.indicator} = {shown}（截至 {day.isoformat()}）"
+        + (f"，作废 {voided}" if voided else "")
+        + ("，强制录入" if done.verdict.forced else "")
+        + f"；{state}"
     )
+
+
+MAX_TEXT = 4000  # characters of a note, a source or a narrative field
+
+
+def checked_text(text: str | None) -> str | None:
+    """A free-text field as recorded: trimmed, None when empty, refused past MAX_TEXT."""
+    from xlgl.errors import InputError
+
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_TEXT:
+        raise InputError(f"文字过长：{len(text)} 字，上限 {MAX_TEXT} 字（长材料请写文号或链接）")
+    return text
 
 
 def export_template(
@@ -502,20 +520,19 @@ def targets(
     kind: KindOption = None,
     owner: OwnerOption = None,
     search: SearchOption = None,
+    wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
+    from xlgl.filters import resolve_filters
 
     with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
         found = ledger.targets(
-            report=chosen_report(ledger, report_key, date.today()),
-            section=section,
-            kind=kind,
-            owner=owner,
-            search=search,
+            report=chosen_report(ledger, report_key, date.today()), search=search, **chosen
         )
-    render.emit(render.TARGETS, found, fmt)
+    render.emit(render.TARGETS, found, fmt, wide=wide)
 
 
 @app.command()
@@ -554,18 +571,24 @@ def history(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
     fmt: FormatOption = OutputFormat.table,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="只列截至这一天（含）的记录。"),
+    ] = None,
+    wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
     """全部记录（含作废记录），按录入先后。"""
     from xlgl import render
 
+    until = as_of_date(as_of) if as_of else None
     with open_ledger(ctx) as ledger:
         chosen = chosen_report(ledger, report_key, date.today())
         if target:
-            records = ledger.records(find(ledger, target, chosen))
+            records = ledger.records(find(ledger, target, chosen), until=until)
         else:
-            records = ledger.records(report=chosen)
-    render.emit(render.RECORDS, records, fmt)
+            records = ledger.records(report=chosen, until=until)
+    render.emit(render.RECORDS, records, fmt, wide=wide)
 
 
 @app.command()
@@ -584,7 +607,9 @@ def void(
         raise InputError("--reason 不能为空")
     with open_ledger(ctx) as ledger:
         voiding = ledger.void(record_id, reason.strip(), by)
-    typer.echo(f"已作废 #{record_id}（作废记录 #{voiding.id}：{reason.strip()}）")
+    from xlgl.grid import clean
+
+    typer.echo(f"已作废 #{record_id}（作废记录 #{voiding.id}：{clean(reason.strip())}）")
 
 
 @app.command()
@@ -604,17 +629,20 @@ def assign(
     """指定目标的牵头单位、时限或容差。"""
     from xlgl.dates import parse_date
     from xlgl.errors import InputError
+    from xlgl.grid import clean
 
     if owner is None and due is None and tolerance is None:
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
-    due_date = parse_date(due) if due else None
+    if owner is not None and not owner.strip():
+        raise InputError("牵头单位不能为空")
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
+        due_date = parse_date(due, year=found.year) if due else None
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
         ledger.assign(found, owner=owner, due=due_date, tolerance=tolerance)
     changes = [
-        f"牵头单位 {owner}" if owner else "",
+        f"牵头单位 {clean(owner)}" if owner else "",
         f"时限 {due_date}" if due_date else "",
         f"容差 {tolerance:g}" if tolerance is not None else "",
     ]
@@ -677,8 +705,8 @@ class ReportFormat(StrEnum):
 OutputFileOption = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="写入的文件。")
 ]
-# -o is the output file here, so these two commands take the owner filter by its long name only.
-OwnerLongOption = Annotated[str | None, typer.Option("--owner", help="只看某牵头单位的目标。")]
+# -o is the output file everywhere; the owner filter is --owner / -O everywhere (one option).
+OwnerLongOption = OwnerOption
 TitleOption = Annotated[
     str | None,
     typer.Option("--title", help="标题（默认“2024年政府工作报告目标任务推进情况督查通报”）。"),
@@ -716,10 +744,11 @@ def export(
         export_template(ctx, output, day, owner, title, report_key)
         return
     with open_ledger(ctx) as ledger, ledger.snapshot():  # the sheets agree with each other
+        from xlgl.filters import resolve_filters
+
+        filters = resolve_filters(ledger, section=section, kind=kind, owner=owner)
         chosen = chosen_report(ledger, report_key, day)
-        rows = status_of(
-            ledger, day, report=chosen, section=section, kind=kind, owner=owner, search=search
-        )
+        rows = status_of(ledger, day, report=chosen, search=search, **filters)
         wanted = {(row.target.report, row.target.id) for row in rows}
         records = [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
     from xlgl.workbook import write_workbook
@@ -755,8 +784,11 @@ def report(
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger, ledger.snapshot():
+        from xlgl.filters import resolve_filters
+
+        filters = resolve_filters(ledger, section=section, owner=owner)
         chosen = chosen_report(ledger, report_key, day)
-        rows = status_of(ledger, day, report=chosen, section=section, owner=owner)
+        rows = status_of(ledger, day, report=chosen, **filters)
     value = bulletin.build(rows, day, title)
     if fmt is ReportFormat.html:
         from datetime import datetime
@@ -848,22 +880,6 @@ def extract(
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        print("xlgl: 已中断", file=sys.stderr)
-        sys.exit(130)
-    except Exception as error:  # a bug: say so in one line; XLGL_DEBUG=1 shows the traceback
-        if os.environ.get("XLGL_DEBUG"):
-            raise
-        print(
-            f"xlgl: 内部错误（{type(error).__name__}: {error}）；设 XLGL_DEBUG=1 可看详情",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_INTERNAL)
+    from xlgl.boundary import run
 
-
-def fail(message: str, code: int) -> NoReturn:
-    sys.stdout.flush()
-    typer.echo(f"xlgl: 错误：{message}", err=True)
-    raise typer.Exit(code)
+    run(app)

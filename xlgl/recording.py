@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -141,15 +142,13 @@ class FigureBook:
                 raise FigureRefused(f"{name}：{message}；确认无误可加 --force", overridable=True)
             overridden.append(message)
 
+        if increment and target.kind != "flow":
+            raise FigureRefused(f"{name}：--add 只用于累计类（flow）目标，此目标是 {target.kind}")
         if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
             raise FigureRefused(f"{name}：数值 {value!r} 不是可用的数字")
         _check_date(target, as_of, self.today, name)
 
         if increment:
-            if target.kind != "flow":
-                raise FigureRefused(
-                    f"{name}：--add 只用于累计类（flow）目标，此目标是 {target.kind}"
-                )
             later = book.lowest_after(as_of)
             if later is not None:
                 soft(f"已有截至 {later[0].isoformat()} 的数字，不能在其前追加增量")
@@ -238,3 +237,55 @@ def figure_book(store: _LiveFigures, targets: Iterable[Target], today: date) -> 
     for key, figures in store.live_figures(targets).items():
         book.know_all(by_key[key], figures)
     return book
+
+
+class _Store(_LiveFigures, Protocol):
+    def write(self) -> AbstractContextManager[Any]: ...
+
+    def insert_record(self, report: str, target: str, value: float | None, unit: str | None,
+                      as_of: date, **fields: Any) -> int: ...  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Recorded:
+    verdict: Verdict
+    record_id: int | None  # None for a duplicate
+
+
+def record_figure(
+    store: _Store,
+    target: Target,
+    value: float,
+    as_of: date,
+    *,
+    today: date,
+    written_unit: str | None = None,
+    increment: bool = False,
+    force: bool = False,
+    replace: bool = False,
+    **fields: Any,
+) -> Recorded:
+    """Check one figure against what the ledger holds and record it, in one write transaction:
+    the new record, then a voiding record for each figure it replaces (note: 由 #N 取代).
+    `fields`: by, source, note, progress, problems, next_steps, evidence."""
+    with store.write():
+        book = figure_book(store, [target], today)
+        verdict = book.check(
+            target, value, as_of, written_unit=written_unit, increment=increment, force=force,
+            replace=replace,
+        )  # fmt: skip
+        if verdict.action == DUPLICATE:
+            return Recorded(verdict, None)
+        if verdict.forced:
+            forced = "强制录入：" + "；".join(verdict.overridden)
+            fields["note"] = f"{fields['note']}（{forced}）" if fields.get("note") else forced
+        record_id = store.insert_record(
+            target.report, target.id, verdict.value, target.unit, as_of,
+            forced=verdict.forced, **fields,
+        )  # fmt: skip
+        for old in verdict.voids:
+            store.insert_record(
+                target.report, target.id, None, target.unit, as_of, voids=old,
+                by=fields.get("by"), note=f"由 #{record_id} 取代",
+            )  # fmt: skip
+    return Recorded(verdict, record_id)

@@ -19,18 +19,11 @@ from typing import IO, Any
 from xlgl.model import TARGET_FIELDS, Record, Target
 from xlgl.progress import Evaluation, summarize
 from xlgl.units import format_number, format_value
-from xlgl.words import STATUS_LABELS, STATUSES
+from xlgl.words import KIND_LABELS, STATUS_LABELS, STATUS_TONES, STATUSES
 
-STATUS_STYLES = {
-    "met": "green",
-    "met_late": "green",
-    "on_track": "green",
-    "at_risk": "yellow",
-    "overdue": "bold red",
-    "missed": "bold red",
-    "no_data": "bright_black",
-    "awaiting": "bright_black",
-}
+# The terminal's colours for the vocabulary's tones (words.STATUS_TONES).
+TONE_STYLES = {"bad": "bold red", "warn": "yellow", "good": "green", "quiet": "bright_black"}
+STATUS_STYLES = {status: TONE_STYLES[tone] for status, tone in STATUS_TONES.items()}
 
 COMPARATOR_WORDS = {
     "at_least": "{}以上",
@@ -255,14 +248,26 @@ def summary_line(rows: Sequence[Evaluation], as_of: date) -> str:
 
 
 def console(stderr: bool = False):
-    """A rich console: colour only on a terminal (and never with NO_COLOR); no wrapping in pipes."""
+    """A rich console for tables. Data is never read as markup or emoji codes; colour and bold
+    only on a terminal without NO_COLOR (in a pipe or with NO_COLOR: no escape codes at all);
+    no wrapping in pipes."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     is_terminal = stream.isatty()
+    plain = not is_terminal or bool(os.environ.get("NO_COLOR"))
     width = None if is_terminal or os.environ.get("COLUMNS") else 1000
-    out = Console(file=stream, width=width, highlight=False, soft_wrap=not is_terminal)
-    out.on_broken_pipe = _reader_left  # rich's own exits 1, which means "found items" here
+    out = Console(
+        file=stream,
+        width=width,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=not is_terminal,
+        color_system=None if plain else "auto",
+        no_color=plain,
+    )
+    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]  # rich's own exits 1, which means "found items" here
     return out
 
 
@@ -273,14 +278,24 @@ def _reader_left() -> None:
 
 
 def completion_bar(value: float | None, width: int = 10) -> str:
-    """███████▋    76.4%: eighths of a block, capped at full; the percentage beside it."""
+    """███████▋    76.4%: eighths of a block, capped at full; the percentage beside it (only
+    the percentage when width is 0)."""
     if value is None:
         return "—"
+    if width <= 0:
+        return percent(value)
     filled = max(0.0, min(1.0, value)) * width
     whole = int(filled)
     eighths = " ▏▎▍▌▋▊▉"[int((filled - whole) * 8)]
     bar = "█" * whole + (eighths if whole < width else "")
     return f"{bar:<{width}} {percent(value):>6}"
+
+
+def bar_width(width: int, wide: bool = False) -> int:
+    """The completion bar's length for a table `width` cells wide: none below 120 columns."""
+    if wide or width >= 140:
+        return 10
+    return 5 if width >= 120 else 0
 
 
 def status_text(status: str):
@@ -289,21 +304,52 @@ def status_text(status: str):
     return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
 
 
-def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = "目标进度") -> None:
+def _title(out, text: str) -> None:
+    _say(out, text, "bold")
+
+
+def _say(out, text: str, style: str = "") -> None:
+    """A line of text folded by display width (a summary may be longer than the terminal)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from xlgl.grid import wrap
+
+    lines: list[str] = []
+    for part in text.split(" · "):  # a summary breaks between its counts, not inside one
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and cell_len(joined) <= out.width:
+            lines[-1] = joined
+        else:
+            lines.extend(
+                wrap(part if lines else joined, out.width, indent="  ", first="  " if lines else "")
+            )
+    for line in lines:
+        out.print(Text(line, style=style), soft_wrap=True, crop=False)
+
+
+def print_status_table(
+    rows: Sequence[Evaluation], as_of: date, *, title: str = "目标进度", wide: bool = False
+) -> None:
+    """The status table. Narrow terminals keep id, 指标, 状态, 完成率 (and 目标, 最新); 章节,
+    截至, 应完成, 时间进度 go first; reasons go on their own line under their row."""
     from xlgl.grid import Column, draw
 
+    out = console()
+    width = out.width
+    bar = bar_width(width, wide)
     columns = (
-        Column("id", style="cyan"),
-        Column("章节"),
-        Column("指标", fold=8),
-        Column("目标", align="right"),
-        Column("最新", align="right"),
-        Column("截至"),
-        Column("完成率"),
-        Column("时间进度", align="right"),
-        Column("应完成", align="right"),
+        Column("id", style="cyan", fold=12, soft=20),
+        Column("章节", drop=1),
+        Column("指标", fold=8, soft=16),
+        Column("目标", align="right", drop=6),
+        Column("最新", align="right", drop=7),
+        Column("截至", drop=2),
+        Column("完成率", align="right" if not bar else "left"),
+        Column("时间进度", align="right", drop=4),
+        Column("应完成", align="right", drop=3),
         Column("状态"),
-        Column("原因", fold=12),
+        Column("原因", fold=12, soft=24, under=""),
     )
     lines = []
     for row in rows:
@@ -317,17 +363,16 @@ def print_status_table(rows: Sequence[Evaluation], as_of: date, *, title: str = 
                 target_text(target),
                 format_value(row.latest, target.unit) if row.latest is not None else "—",
                 short_date(row.latest_as_of, as_of),
-                (completion_bar(row.completion), style),
+                (completion_bar(row.completion, bar), style),
                 percent(row.time_progress),
                 percent(row.expected),
                 (STATUS_LABELS[row.status], style),
                 "\n".join(reason.text for reason in row.reasons),
             )
         )
-    out = console()
-    out.print(f"{title}（截至 {as_of.isoformat()}）", style="bold")
-    _print_grid(out, draw(columns, lines, out.width))
-    out.print(summary_line(rows, as_of))
+    _title(out, f"{title}（截至 {as_of.isoformat()}）")
+    _print_grid(out, draw(columns, lines, width, wide=wide))
+    _say(out, summary_line(rows, as_of))
 
 
 def _print_grid(out, text) -> None:
@@ -339,44 +384,67 @@ def _print_grid(out, text) -> None:
         out.print(text, end="", soft_wrap=True, crop=False)
 
 
-def print_targets_table(targets: Sequence[Target]) -> None:
+def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> None:
     from xlgl.grid import Column, draw
 
     columns = (
-        Column("id", style="cyan"),
-        Column("指标", fold=8),
+        Column("id", style="cyan", fold=12, soft=20),
+        Column("指标", fold=8, soft=16),
         Column("目标", align="right"),
-        Column("类型"),
-        Column("时限"),
-        Column("牵头单位", fold=6),
+        Column("类型", drop=1),
+        Column("时限", drop=2),
+        Column("牵头单位", fold=6, soft=10),
     )
     sections: dict[str, list[Target]] = {}
     for target in targets:
         sections.setdefault(target.section, []).append(target)
     out = console()
     for section, members in sections.items():
-        out.print(f"{section}（{len(members)} 个目标）", style="bold")
+        _title(out, f"{section}（{len(members)} 个目标）")
         lines = [
-            (t.id, t.indicator, target_text(t), t.kind, t.due.isoformat(), t.owner or "")
+            (
+                t.id,
+                t.indicator,
+                target_text(t),
+                KIND_LABELS.get(t.kind, t.kind),
+                t.due.isoformat(),
+                t.owner or "",
+            )
             for t in members
         ]
-        _print_grid(out, draw(columns, lines, out.width))
+        _print_grid(out, draw(columns, lines, out.width, wide=wide))
         out.print()
-    out.print(f"共 {len(targets)} 个目标，{len(sections)} 个章节")
+    _say(out, f"共 {len(targets)} 个目标，{len(sections)} 个章节")
 
 
-def print_records_table(records: Sequence[Record], *, title: str = "记录") -> None:
+def local_minute(recorded_at: str) -> str:
+    """A UTC timestamp as local time to the minute: 2024-10-08T01:02:03+00:00 → 2024-10-08 09:02
+    in Asia/Shanghai. Text that is not a timestamp is shown as it is (cut to the minute)."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+    except ValueError:
+        return recorded_at[:16].replace("T", " ")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def print_records_table(
+    records: Sequence[Record], *, title: str = "记录", wide: bool = False
+) -> None:
     from xlgl.grid import Column, draw
 
     columns = (
         Column("#", align="right"),
-        Column("目标", style="cyan"),
+        Column("目标", style="cyan", fold=12, soft=20),
         Column("数值", align="right"),
         Column("截至"),
-        Column("录入时间 (UTC)"),
-        Column("录入人", fold=6),
-        Column("来源", fold=10),
-        Column("备注", fold=10),
+        Column("录入时间", drop=3),
+        Column("录入人", fold=6, soft=8),
+        Column("来源", fold=10, soft=16, under="来源：", drop=2),
+        Column("备注", fold=10, soft=16, under="备注：", drop=1),
     )
     lines = []
     for record in records:
@@ -392,59 +460,95 @@ def print_records_table(records: Sequence[Record], *, title: str = "记录") -> 
             record.target,
             value,
             record.as_of.isoformat(),
-            record.recorded_at[:19].replace("T", " "),
+            local_minute(record.recorded_at),
             record.by or "",
             record.source or "",
             record.note or "",
         )
         lines.append(tuple((cell, dim) if dim else cell for cell in cells))
     out = console()
-    out.print(title, style="bold")
-    _print_grid(out, draw(columns, lines, out.width))
+    _title(out, title)
+    _print_grid(out, draw(columns, lines, out.width, wide=wide))
     voided = sum(1 for r in records if r.voided)
-    out.print(f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
+    _say(out, f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
 
 
 def print_target_detail(
     row: Evaluation, places: Sequence[dict[str, Any]], records: Sequence[Record]
 ) -> None:
-    from rich.table import Table
+    """One target: its facts (every text from data cleaned and never read as markup), its
+    chart and its records."""
+    from rich.text import Text
+
+    from xlgl.grid import clean
 
     out = console()
     target = row.target
-    out.print(f"[bold cyan]{target.id}[/]  [bold]{target.indicator}[/]  {target_text(target)}")
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bright_black", no_wrap=True)
-    facts.add_column()
-    facts.add_row("章节", f"{target.section} {target.topic}")
-    facts.add_row("类型", f"{target.kind} / {target.comparator} / {target.direction}")
-    facts.add_row("期间", f"{target.start.isoformat()} 至 {target.due.isoformat()}")
+    out.print(
+        Text.assemble(
+            (clean(target.id), "bold cyan"),
+            "  ",
+            (clean(target.indicator), "bold"),
+            "  ",
+            clean(target_text(target)),
+        )
+    )
+    facts: list[tuple[str, str, str]] = []  # label, text, style
+
+    def fact(label: str, value: str, style: str = "") -> None:
+        facts.append((label, clean(value), style))
+
+    fact("章节", f"{target.section} {target.topic}")
+    kind = KIND_LABELS.get(target.kind, target.kind)
+    comparator = COMPARATOR_WORDS.get(target.comparator, "{}").format("").strip()
+    direction = "越高越好" if target.direction == "up" else "越低越好"
+    fact("类型", f"{kind} / {comparator or target.comparator} / {direction}")
+    fact("期间", f"{target.start.isoformat()} 至 {target.due.isoformat()}")
     if target.baseline is not None:
-        facts.add_row("2023年基数", format_value(target.baseline, target.unit))
-    facts.add_row("牵头单位", target.owner or "（未指定）")
+        fact("2023年基数", format_value(target.baseline, target.unit))
+    fact("牵头单位", target.owner or "（未指定）")
     for place in places:
-        facts.add_row("报告原文", f"{place['section']} 第{place['offset']}字：“{place['quote']}”")
-    facts.add_row("最新", format_value(row.latest, target.unit) if row.latest is not None else "—")
-    facts.add_row(
+        fact("报告原文", f"{place['section']} 第{place['offset']}字：“{place['quote']}”")
+    fact("最新", format_value(row.latest, target.unit) if row.latest is not None else "—")
+    fact(
         "进度",
         f"完成率 {percent(row.completion)} · 时间进度 {percent(row.time_progress)} · "
         f"应完成 {percent(row.expected)}",
     )
-    facts.add_row("状态", status_text(row.status))
+    fact("状态", STATUS_LABELS[row.status], STATUS_STYLES[row.status])
     for reason in row.reasons:
-        facts.add_row("", reason.text)
-    out.print(facts)
+        fact("", reason.text)
+    _print_facts(out, facts)
     actuals = [r.as_actual() for r in records if r.voids is None and r.value is not None]
-    if actuals:
+    if actuals and out.width >= 70:
         from xlgl.chart import print_chart
 
         out.print()
         print_chart(out, target, actuals, row.as_of)
         out.print()
     if records:
-        print_records_table(records, title=f"{target.indicator} 的记录")
+        print_records_table(records, title=f"{clean(target.indicator)} 的记录")
     else:
         out.print("尚无记录")
+
+
+def _print_facts(out, facts: Sequence[tuple[str, str, str]]) -> None:
+    """Label and text side by side, the text folded by display width under itself."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from xlgl.grid import wrap
+
+    column = max(cell_len(label) for label, _, _ in facts) + 2
+    for label, value, style in facts:
+        lead = label + " " * (column - cell_len(label))
+        for number, line in enumerate(wrap(value, out.width, indent=" " * column, first=lead)):
+            text = Text(line)
+            if number == 0 and label:
+                text.stylize("bright_black", 0, len(label))
+            if style:
+                text.stylize(style, len(lead) if number == 0 else column, len(line))
+            out.print(text, soft_wrap=True, crop=False)
 
 
 # --- one choice of format for every listing -----------------------------------------------------

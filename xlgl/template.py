@@ -585,20 +585,11 @@ def added(records: Iterable[TemplateRecord]) -> list[TemplateRecord]:
 
 
 def _in_target_unit(text: str, target: Target) -> tuple[float, str]:
-    """The figure in the target's unit, and the unit as written ('' for a bare number). A unit
-    the report also writes this indicator in (target.also_units, 1:1) counts as the target's."""
-    negative = target.kind == "growth"
-    try:
-        amount = to_target_unit(text, target.unit, allow_negative=negative)
-    except UnitError as error:
-        stripped = text.strip()
-        for unit in target.also_units:
-            if unit and stripped.endswith(unit):
-                amount = to_target_unit(
-                    stripped[: -len(unit)] + target.unit, target.unit, allow_negative=negative
-                )
-                return to_stored(amount), unit
-        raise error from None
+    """The figure in the target's unit (or one of its also_units, 1:1), and the unit as written
+    ('' for a bare number)."""
+    amount = to_target_unit(
+        text, target.unit, allow_negative=target.kind == "growth", also_units=target.also_units
+    )
     _, written = parse_figure(text)
     return to_stored(amount), written
 

@@ -442,8 +442,17 @@ def _expected(target: _Unit) -> str:
     return f"目标单位是{target.label}，应写成 6.5 或 6.5{target.written} 这样的数"
 
 
-def to_target_unit(text: str, target_unit: str, *, allow_negative: bool = False) -> Decimal:
+def to_target_unit(
+    text: str,
+    target_unit: str,
+    *,
+    allow_negative: bool = False,
+    also_units: tuple[str, ...] | list[str] = (),
+) -> Decimal:
     """Read text as a figure for a target whose unit is target_unit, expressed in that unit.
+
+    `also_units` are units the report also writes this indicator in, one for one with the
+    target's base unit (人次 for a 万人 target: 88万人次 reads as 88万人).
 
     A bare number is in the target's unit. A number with a spelled magnitude and no unit
     (1.07亿, 两万) is refused when the target's unit has a magnitude itself (亿吨: 1.07亿 could be
@@ -474,10 +483,13 @@ def to_target_unit(text: str, target_unit: str, *, allow_negative: bool = False)
         try:
             value = _convert(figure.value, given, target)
         except UnitError:
-            raise UnitError(
-                f"{_q(figure.text)}的单位是{given.label}，目标单位是{target.label}，不能换算"
-                + ("（1亩 = 666.66…平方米，不是有限小数）" if given.family == "mu" else "")
-            ) from None
+            found = _one_for_one(figure.value, given, target, also_units)
+            if found is None:
+                raise UnitError(
+                    f"{_q(figure.text)}的单位是{given.label}，目标单位是{target.label}，不能换算"
+                    + ("（1亩 = 666.66…平方米，不是有限小数）" if given.family == "mu" else "")
+                ) from None
+            value = found
 
     if value < 0 and not allow_negative:
         raise UnitError(
@@ -486,6 +498,18 @@ def to_target_unit(text: str, target_unit: str, *, allow_negative: bool = False)
     if abs(value) >= _LIMIT:
         raise UnitError(f"{_q(figure.text)}超出可记录的范围（以{target.written or '无单位'}计）")
     return value if value != 0 else Decimal(0)
+
+
+def _one_for_one(
+    value: Decimal, given: _Unit, target: _Unit, also_units: tuple[str, ...] | list[str]
+) -> Decimal | None:
+    """`value` in `given` read one for one as the target's base unit, when `given` is of the
+    family of one of the target's also_units; else None."""
+    for also in also_units:
+        unit = _unit(also)
+        if unit is not None and unit.family == given.family:
+            return value * given.factor / target.factor
+    return None
 
 
 def to_stored(value: Decimal) -> float:

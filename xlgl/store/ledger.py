@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xlgl.errors import InputError
+from xlgl.errors import InputError, LedgerError
 from xlgl.model import SETTING_NAMES, Actual, NewRecord, Record, Settings, Target
 from xlgl.store import bulk, rows, sqlite
 from xlgl.store.rows import (
@@ -96,6 +96,8 @@ class Ledger:
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception)."""
+        if self.read_only:
+            raise LedgerError(f"台账 {self.path} 只读（文件或所在目录不可写），无法写入")
         return sqlite.write_transaction(self.conn, self.path, self.timeout, self.identity)
 
     @contextmanager
