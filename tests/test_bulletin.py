@@ -74,7 +74,16 @@ def test_build_counts_parts_and_alerts():
     b = bulletin.build(rows, day, "测试通报")
     assert b.title == "测试通报"
     assert b.total == 4
-    assert b.counts == {"met": 1, "overdue": 1, "at_risk": 1, "no_data": 1, "on_track": 0}
+    assert b.counts == {
+        "met": 1,
+        "met_late": 0,
+        "missed": 0,
+        "overdue": 1,
+        "at_risk": 1,
+        "awaiting": 0,
+        "no_data": 1,
+        "on_track": 0,
+    }
     assert b.reported == 2
     assert b.completion == pytest.approx((1.0 + 0.1) / 2)  # capped at 100%, reported only
     assert [p.section for p in b.parts] == ["（一）", "（二）"]
