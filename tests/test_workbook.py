@@ -339,3 +339,22 @@ def test_the_workbook_prints_in_libreoffice(tmp_path):
     for text in records:
         assert "记录号" in text and "备注" in text
     assert "煤炭产量" in records[0]
+
+
+def test_export_says_when_it_shortened_a_text(recorded, tmp_path, monkeypatch):
+    from xlgl import workbook
+
+    monkeypatch.setattr(workbook, "CELL_LIMIT", 40)
+    note = "说明" * 30  # 60 characters, over the (lowered) limit
+    result = recorded("record", "household-toilets", "100", "--as-of", "2024-08-31", "--note", note)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "t.xlsx"
+    result = recorded("export", "-o", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (
+        "的文字有 60 字，超过 Excel 单元格上限 40 字，工作簿中已截断；全文见 xlgl show"
+        in result.output
+    )
+    _, rows = sheet_rows(load_workbook(path)["记录"])
+    cell = next(row["备注"] for row in rows if row["目标编号"].value == "household-toilets")
+    assert cell.value.endswith("……（已截断，全文见 xlgl show）") and len(cell.value) == 40

@@ -64,6 +64,8 @@ h2 { font-size: 18px; margin: 0 0 12px; padding-left: 10px; border-left: 4px sol
 .masthead .issue { white-space: nowrap; }
 .sign { text-align: right; margin-top: 18px; line-height: 1.8; }
 table.groups { margin-top: 4px; }
+.scroll { overflow-x: auto; }
+table.groups th { white-space: normal; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(96px, 1fr)); gap: 10px;
   margin-top: 16px; }
 .kpi { background:#fff; border-radius: 6px; padding: 12px 10px; text-align: center;
@@ -213,7 +215,9 @@ def to_html(b: Bulletin, generated: str = "") -> str:
     out.append("</section>")
 
     out.append('<section class="card"><h2>各牵头单位情况</h2>')
+    out.append('<div class="scroll">')
     out.append(_groups_table(b.departments, b.shown, "departments", "牵头单位", ranked=True))
+    out.append("</div>")
     out.append("</section>")
 
     out.append('<section class="card"><h2>全部目标</h2><table class="full" id="targets">')

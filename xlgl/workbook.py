@@ -112,13 +112,17 @@ def write_workbook(
     as_of: date,
     *,
     title: str | None = None,
+    **bulletin_options: Any,
 ) -> list[str]:
     """Write the workbook to `path` (atomically: a temp file renamed into place). Returns one
-    note per text shortened to fit a cell."""
+    note per text shortened to fit a cell. `bulletin_options` go to bulletin.build (office,
+    issue_number, report_text: the section names of 汇总)."""
+    from xlgl import bulletin
     from xlgl.files import replace_into
 
+    summary = bulletin.build(rows, as_of, title, **bulletin_options)
     with replace_into(path) as temp:
-        return _write(temp, rows, records, as_of, title)
+        return _write(temp, rows, records, as_of, summary)
 
 
 def _write(
@@ -126,13 +130,10 @@ def _write(
     rows: Sequence[Evaluation],
     records: Sequence[Record],
     as_of: date,
-    title: str | None,
+    summary: Any,
 ) -> list[str]:
     import xlsxwriter
 
-    from xlgl import bulletin
-
-    summary = bulletin.build(rows, as_of, title)
     book = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
