@@ -95,6 +95,49 @@ def test_build_counts_parts_and_alerts():
     assert bulletin.headline(b).startswith("截至2024年9月30日，共4个目标：逾期1个、预警1个")
 
 
+REPORT = """一、2023年工作回顾
+（一）去年的事。不是今年的章节。
+二、2024年主要目标和重点任务
+主要预期目标：地区生产总值增长6%左右。
+（一）稳经济运行，推动发展。多措并举稳经济运行。煤炭产量1.4亿吨左右。
+（二）调结构。养殖100万头。
+三、切实加强自身建设
+（一）狠抓落实。完成10项。
+"""
+
+
+def test_section_names_from_the_report_text_or_the_topic():
+    day = date(2024, 9, 30)
+
+    def at(id, section, quote, owner=None, topic=""):
+        extra = {"offset": REPORT.index(quote), "topic": topic, "owner": owner}
+        return evaluate(target(id, section, **extra), None, day)
+
+    rows = [
+        at("gdp", "主要预期目标", "地区生产总值增长6%左右", "盟统计局"),
+        at("coal", "（一）", "煤炭产量1.4亿吨左右", "盟能源局", topic="多措并举稳经济运行"),
+        at("herd", "（二）", "养殖100万头", "盟农牧局", topic="稳畜"),
+        at("work", "三", "完成10项", topic="狠抓落实"),
+    ]
+    b = bulletin.build(rows, day, report_text=REPORT)
+    assert [p.label for p in b.parts] == [
+        "主要预期目标",
+        "（一）稳经济运行，推动发展",  # part 二's heading, not part 一's, up to its first 。
+        "（二）调结构",
+        "三、切实加强自身建设",
+    ]
+    without = bulletin.build(rows, day)
+    assert [p.label for p in without.parts] == [
+        "主要预期目标",
+        "（一）多措并举稳经济运行",
+        "（二）稳畜",
+        "三、狠抓落实",
+    ]
+    # departments: ranked, those without an owner last and unranked
+    assert [d.section for d in b.departments][-1] == "（未明确牵头单位）"
+    assert bulletin.rank_text(b.departments) == ["1", "2", "3", ""]
+
+
 def test_html_escapes_text_and_needs_no_network():
     day = date(2024, 9, 30)
     row = evaluate(
@@ -308,7 +351,7 @@ def test_markdown_counts_and_overdue_list(recorded):
     assert f"全部目标平均完成率 {every * 100:.1f}%（未报送按 0 计）" in text
     assert f"已报送 {len(reported)} 个目标平均完成率" in text
     departments = text.split("## 各牵头单位情况")[1].split("## 全部目标")[0]
-    assert "| 1 | （未明确牵头单位） | 10 |" in departments
+    assert "|  | （未明确牵头单位） | 10 |" in departments
 
 
 def test_markdown_to_a_file(recorded, tmp_path):

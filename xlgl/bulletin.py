@@ -16,7 +16,8 @@ name is the `topic` of the section's first target (（一）多措并举稳经�
 
 Two averages, each labelled: over all targets, a target without a figure counting 0
 (全部目标平均完成率), and over the reported ones (已报送目标平均完成率); each completion capped at
-100%. Departments (牵头单位) are ranked by the first, then by name.
+100%. Departments (牵头单位) are ranked by the first, then by name; targets without an owner
+come last, unranked.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def build(
     whole = _part("", "", rows)
     departments = sorted(
         (_part(owner, owner, members) for owner, members in by_owner.items()),
-        key=lambda p: (-p.completion_all, p.section == NO_OWNER, p.section),
+        key=lambda p: (p.section == NO_OWNER, -p.completion_all, p.section),
     )
     return Bulletin(
         title=title or default_title(rows),
@@ -167,14 +168,20 @@ def section_names(
     """Each section's name (see the module docstring)."""
     names = {}
     for section, members in by_section.items():
+        if not _is_marker(section):
+            names[section] = section  # 主要预期目标: a name already
+            continue
         name = _heading(report_text, section, members) if report_text else ""
         names[section] = name or (members[0].target.topic if members else "") or section
     return names
 
 
+def _is_marker(section: str) -> bool:
+    """（一）…（七）, or a part's numeral (三)."""
+    return section.startswith("（") or 0 < len(section) <= 2
+
+
 def _heading(text: str, section: str, members: Sequence[Evaluation]) -> str:
-    if not section or not (section.startswith("（") or len(section) <= 3):
-        return ""
     marker = section if section.startswith("（") else f"{section}、"
     first = min(row.target.offset for row in members)
     at = text.rfind(f"\n{marker}", 0, max(first, 0) + 1)
@@ -272,6 +279,18 @@ def completion_line(b: Bulletin) -> str:
         f"已报送 {b.reported} 个目标平均完成率 {pct(b.completion)}；"
         f"平均时间进度 {pct(b.time_progress)}"
     )
+
+
+def rank_text(groups: Sequence[Part]) -> list[str]:
+    """The 排名 column of the departments' table: 1, 2 …, and '' for targets without an owner."""
+    ranks, rank = [], 0
+    for group in groups:
+        if group.section == NO_OWNER:
+            ranks.append("")
+        else:
+            rank += 1
+            ranks.append(str(rank))
+    return ranks
 
 
 def issue_text(b: Bulletin) -> str:

@@ -21,6 +21,7 @@ from xlgl.bulletin import (
     headline,
     issue_text,
     pct,
+    rank_text,
     signature,
 )
 
@@ -271,7 +272,7 @@ def _groups_table(
         '<th class="num">已报送平均完成率</th>'
     )
     out = [f'<table class="groups" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>']
-    for rank, g in enumerate(groups, 1):
+    for rank, g in zip(rank_text(groups), groups, strict=True):
         cells = (f'<td class="num">{rank}</td>' if ranked else "") + f"<td>{e(g.label)}</td>"
         cells += f'<td class="num">{g.total}</td>'
         cells += "".join(f'<td class="num">{g.counts.get(s, 0)}</td>' for s in shown)

@@ -22,6 +22,7 @@ from xlgl.bulletin import (
     headline,
     issue_text,
     pct,
+    rank_text,
     signature,
 )
 
@@ -106,10 +107,10 @@ def _group_table(
     ]
     out = ["| " + " | ".join(columns) + " |"]
     out.append("| " + " | ".join("---" if c == heading else "---:" for c in columns) + " |")
-    for rank, g in enumerate(groups, 1):
+    for rank, g in zip(rank_text(groups), groups, strict=True):
         counts = [str(g.counts.get(s, 0)) for s in shown]
         cells = [
-            *([str(rank)] if ranked else []),
+            *([rank] if ranked else []),
             md(g.label),
             str(g.total),
             *counts,
