@@ -611,3 +611,12 @@ def test_weekly_reports_example(recorded, ledger_path, tmp_path):
     failed = subprocess.run(["sh", str(script)], capture_output=True, text=True, env=env)
     assert failed.returncode not in (0, 1)
     assert failed.stderr.count("\n") <= 2
+
+
+def test_report_issue_number(recorded, tmp_path):
+    path = tmp_path / "通报.md"
+    result = recorded("report", "-o", str(path), "--as-of", AS_OF, "--issue", "12")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").startswith("第 12 期\n\n# ")
+    refused = recorded("report", "-o", str(path), "--as-of", AS_OF, "--issue", "0")
+    assert refused.exit_code == 2
