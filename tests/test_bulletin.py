@@ -319,7 +319,7 @@ def test_html_has_no_element_from_data():
     assert parsed.comments == []
     visible = "".join(parsed.text)
     for row in rows:
-        assert row.target.indicator in visible
+        assert bulletin.clean(row.target.indicator) in visible
 
 
 # --- Markdown through the CLI --------------------------------------------------------------------
@@ -620,3 +620,13 @@ def test_report_issue_number(recorded, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("第 12 期\n\n# ")
     refused = recorded("report", "-o", str(path), "--as-of", AS_OF, "--issue", "0")
     assert refused.exit_code == 2
+
+
+def test_bidirectional_overrides_are_dropped():
+    """U+202E would show 局源能盟 reversed text in a different order than it is stored."""
+    day = date(2024, 9, 30)
+    row = evaluate(target("x", "（一）", owner="盟\u202e局源能\u202c"), None, day)
+    b = bulletin.build([row], day)
+    for text in (bulletin.to_markdown(b), bulletin.to_html(b)):
+        assert "\u202e" not in text and "\u202c" not in text
+        assert "盟局源能" in text

@@ -22,6 +22,7 @@ come last, unranked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -135,7 +136,7 @@ def build(
     by_owner: dict[str, list[Evaluation]] = {}
     for row in rows:
         by_section.setdefault(row.target.section, []).append(row)
-        by_owner.setdefault(row.target.owner or NO_OWNER, []).append(row)
+        by_owner.setdefault(clean(row.target.owner or "") or NO_OWNER, []).append(row)
     names = section_names(by_section, report_text)
     alerts = sorted((r for r in rows if _tone(r.status) in ALERT_TONES), key=alert_order)
     whole = _part("", "", rows)
@@ -144,7 +145,7 @@ def build(
         key=lambda p: (p.section == NO_OWNER, -p.completion_all, p.section),
     )
     return Bulletin(
-        title=title or default_title(rows),
+        title=clean(title or "") or default_title(rows),
         as_of=as_of,
         total=whole.total,
         counts=whole.counts,
@@ -156,7 +157,7 @@ def build(
         departments=tuple(departments),
         alerts=tuple(_line(r) for r in alerts),
         lines=tuple(_line(r) for members in by_section.values() for r in members),
-        office=(office or "").strip(),
+        office=clean(office or ""),
         issue_number=issue_number,
         issued=issued,
     )
@@ -172,7 +173,7 @@ def section_names(
             names[section] = section  # 主要预期目标: a name already
             continue
         name = _heading(report_text, section, members) if report_text else ""
-        names[section] = name or (members[0].target.topic if members else "") or section
+        names[section] = clean(name or (members[0].target.topic if members else "") or section)
     return names
 
 
@@ -232,15 +233,26 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+# Control characters (C0, DEL, C1, line and paragraph separators) read as a space; bidirectional
+# overrides and marks, which reorder what a reader sees, are dropped. Each renderer escapes too.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text from data as a bulletin shows it: one line, no bidirectional overrides."""
+    return _BIDI.sub("", _CONTROLS.sub(" ", text)).strip()
+
+
 def _line(row: Evaluation) -> Line:
     from xlgl.render import target_text
 
     target = row.target
     return Line(
-        id=target.id,
-        section=target.section,
-        indicator=target.indicator,
-        target=target_text(target),
+        id=clean(target.id),
+        section=clean(target.section),
+        indicator=clean(target.indicator),
+        target=clean(target_text(target)),
         latest=format_value(row.latest, target.unit) if row.latest is not None else "—",
         latest_as_of=row.latest_as_of.isoformat() if row.latest_as_of else "",
         completion=row.completion,
@@ -249,8 +261,8 @@ def _line(row: Evaluation) -> Line:
         status=row.status,
         status_label=words.STATUS_LABELS.get(row.status, row.status),
         tone=_tone(row.status),
-        reasons=tuple(reason.text for reason in row.reasons),
-        owner=target.owner or "",
+        reasons=tuple(clean(reason.text) for reason in row.reasons),
+        owner=clean(target.owner or ""),
         due=target.due.isoformat(),
     )
 

@@ -29,13 +29,14 @@ from xlgl.bulletin import (
 # Characters that end a line somewhere (CommonMark: CR, LF; other readers: VT, FF, NEL, U+2028,
 # U+2029) and other control characters: each becomes a space.
 _BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _ESCAPED = re.compile(r"([\\`*_\[\]<>&|!~])")
 _LEADING = re.compile(r"^([#+=-]|\d{1,9}[.)](?=\s|$))")
 
 
 def md(text: object) -> str:
     """Text from data, safe anywhere in a Markdown line (table cell, list item, heading)."""
-    folded = _BREAKS.sub(" ", str(text)).strip()
+    folded = _BIDI.sub("", _BREAKS.sub(" ", str(text))).strip()
     escaped = _ESCAPED.sub(r"\\\1", folded)
     return _LEADING.sub(lambda m: _escape_leading(m.group(1)), escaped)
 

@@ -660,11 +660,14 @@ def export_records(
     ],
 ) -> None:
     """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
+    from xlgl import files
     from xlgl.exchange import write_records
 
+    where = files.destination(file) if str(file) != "-" else None
     with open_ledger(ctx) as ledger:
         count = write_records(ledger.export_records(), file)
-    if str(file) != "-":
+    if where is not None:
+        _say_written(where)
         typer.echo(f"已导出 {count} 条记录到 {file}")
 
 
