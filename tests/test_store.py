@@ -22,7 +22,7 @@ from xlgl.errors import InputError
 from xlgl.evaluate import status_rows
 from xlgl.lookup import find_target
 from xlgl.model import Actual, NewRecord, Record, Target
-from xlgl.progress import latest_actual
+from xlgl.rules import latest_actual
 from xlgl.seed import load_seed
 from xlgl.store import Ledger
 from xlgl.store.readahead import ReadAhead

@@ -1,15 +1,26 @@
 """`xlgl export --format xlsx`: the workbook read back with openpyxl against `status --format json`."""
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from xlgl.words import STATUS_LABELS, STATUSES
-from xlgl.workbook import HEADERS, PERCENT_FORMAT, RECORD_HEADERS, STATUS_FILLS
+from xlgl.words import (
+    COMPARATOR_LABELS,
+    FREQUENCY_LABELS,
+    KIND_LABELS,
+    LIGHT_LABELS,
+    STATUS_LABELS,
+    STATUSES,
+)
+from xlgl.workbook import HEADERS, PERCENT_FORMAT, RECORD_HEADERS, STATUS_FILLS, TARGET_COLUMNS
 
 AS_OF = "2024-09-30"
 FIGURES = [
@@ -49,9 +60,10 @@ def test_sheets_and_target_headers(recorded, tmp_path):
     book = export(recorded, tmp_path / "台账.xlsx")
     assert book.sheetnames == ["汇总", "目标", "记录"]
     header, _ = sheet_rows(book["目标"])
-    # the columns of status --format json, in order, in Chinese; the quote last
-    expected = [HEADERS[name][0] for name in status_json(recorded)[0]] + ["报告原文"]
-    assert header == expected
+    # every column of status --format json, in Chinese, the target as the report words it, and
+    # the quote last
+    assert {HEADERS[name][0] for name in status_json(recorded)[0]} <= set(header)
+    assert "目标" in header and header[-1] == "报告原文"
     assert header[:3] == ["编号", "章节", "指标"]
     assert {"完成率", "时间进度", "应完成", "状态", "原因"} <= set(header)
     assert book["目标"].freeze_panes == "B2"
@@ -73,8 +85,18 @@ def test_target_rows_match_status_json(recorded, tmp_path):
                 assert cell.fill.fill_type == "solid"
                 assert cell.fill.fgColor.rgb == "FF" + fill
                 assert cell.font.color.rgb == "FF" + ink
+            elif name == "kind":
+                assert cell.value == KIND_LABELS[value]
+            elif name == "comparator":
+                assert cell.value == COMPARATOR_LABELS[value]
+            elif name == "direction":
+                assert cell.value == {"up": "越高越好", "down": "越低越好"}[value]
             elif name in ("reasons", "reason_codes"):
                 assert (cell.value or "") == "；".join(value)
+            elif name == "light":
+                assert cell.value == LIGHT_LABELS[value]
+            elif name == "frequency":
+                assert cell.value == FREQUENCY_LABELS[value]
             elif name == "final":
                 assert bool(cell.value) == value
             elif name in ("completion", "time_progress", "expected", "expected_at_latest"):
@@ -86,12 +108,15 @@ def test_target_rows_match_status_json(recorded, tmp_path):
                 assert cell.number_format == "yyyy-mm-dd"
             else:
                 assert cell.value == value, (want["id"], name)
-        quote = row["报告原文"]
-        assert quote.value and quote.alignment.wrap_text
-    # widths a person can read: the quote column wide, the id column not cramped
-    assert sheet.column_dimensions["A"].width >= 15
-    quote_letter = sheet.cell(1, len(HEADERS) - 1).column_letter
+        assert row["报告原文"].value
+        assert row["指标"].alignment.wrap_text and row["原因"].alignment.wrap_text
+    quote_letter = sheet.cell(1, len(TARGET_COLUMNS)).column_letter
     assert sheet.column_dimensions[quote_letter].width >= 40
+    # printed: the reader's columns, up to 原因, the header on every page
+    assert sheet.print_area.endswith(
+        f"${sheet.cell(1, TARGET_COLUMNS.index('reasons') + 1).column_letter}${len(rows) + 1}"
+    )
+    assert sheet.print_title_rows == "$1:$1"
 
 
 def test_known_statuses_as_of_end_of_september(recorded, tmp_path):
@@ -114,16 +139,34 @@ def test_summary_counts_per_status_and_section(recorded, tmp_path):
         assert labels[STATUS_LABELS[status]][1] == count, status
     assert labels["目标总数"][1] == len(expected) == 10
     reported = [row["completion"] for row in expected if row["completion"] is not None]
-    assert labels["平均完成率"][1] == pytest.approx(
+    assert labels["已报送目标平均完成率"][1] == pytest.approx(
         sum(min(1, c) for c in reported) / len(reported), abs=1e-3
     )
-    section_header = next(i for i, row in enumerate(cells) if row[0] == "章节")
-    sections = {row[0]: row for row in cells[section_header + 1 :] if row[0] and row[1]}
+    assert labels["全部目标平均完成率（未报送按0计）"][1] == pytest.approx(
+        sum(min(1, c) for c in reported) / len(expected), abs=1e-3
+    )
+    header_at = next(i for i, row in enumerate(cells) if row[0] == "章节")
+    header = cells[header_at]
+    assert header[:2] == ["章节", "目标数"] and "逾期" in header and "预警" in header
+    table = []
+    for row in cells[header_at + 1 :]:
+        if not row[0]:
+            break
+        table.append(dict(zip(header, row, strict=False)))
     for section in {row["section"] for row in expected}:
         members = [row for row in expected if row["section"] == section]
-        assert sections[section][1] == len(members)
-        for column, status in enumerate(STATUSES, 2):
-            assert sections[section][column] == sum(1 for r in members if r["status"] == status)
+        (found,) = [r for r in table if r["章节"].startswith(section)]
+        assert found["目标数"] == len(members)
+        for status in STATUSES:
+            if STATUS_LABELS[status] in header:
+                count = sum(1 for r in members if r["status"] == status)
+                assert found[STATUS_LABELS[status]] == count
+    # sections by name: the marker and the topic of its first target
+    assert any(r["章节"] == "（一）多措并举稳经济运行" for r in table), [r["章节"] for r in table]
+    owners = next(i for i, row in enumerate(cells) if row[0] == "牵头单位")
+    assert cells[owners + 1][0] == "（未明确牵头单位）" and cells[owners + 1][1] == 10
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # 1 × 1 (the default); LibreOffice below
 
 
 def test_records_sheet_matches_history(recorded, tmp_path):
@@ -131,7 +174,8 @@ def test_records_sheet_matches_history(recorded, tmp_path):
     assert note.exit_code == 0, note.output  # after the as-of date: not in the workbook
     book = export(recorded, tmp_path / "t.xlsx")
     header, rows = sheet_rows(book["记录"])
-    assert header == [label for label, _ in RECORD_HEADERS.values()]
+    assert header == [label for label, _, _ in RECORD_HEADERS.values()]
+    assert header[:3] == ["记录号", "目标编号", "指标"] and header[-1] == "UUID"
     history = json.loads(recorded("history", "--format", "json").output)
     wanted = [r for r in history if r["as_of"] <= AS_OF]
     assert len(rows) == len(wanted) == 3
@@ -141,6 +185,12 @@ def test_records_sheet_matches_history(recorded, tmp_path):
         assert row["数值"].value == pytest.approx(record["value"])
         assert row["截至"].value.date().isoformat() == record["as_of"]
         assert row["来源"].value == "盟统计局"
+        assert row["指标"].value in ("煤炭产量", "重点项目完成投资")
+        # local time to the minute; history keeps UTC
+        utc = datetime.fromisoformat(record["recorded_at"])
+        local = utc.astimezone().replace(tzinfo=None, second=0, microsecond=0)
+        assert row["录入时间"].value == local
+        assert row["录入时间"].number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_text_that_looks_like_a_formula_stays_text(recorded, tmp_path):
@@ -184,3 +234,140 @@ def test_help_does_not_import_the_report_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- texts too long for a cell -------------------------------------------------------------------
+
+
+def test_a_text_over_the_cell_limit_is_shortened_visibly_and_said(tmp_path):
+    from datetime import date
+
+    from xlgl.model import Actual, Record, Target
+    from xlgl.progress import evaluate
+    from xlgl.workbook import CELL_LIMIT, write_workbook
+
+    day = date(2024, 9, 30)
+    target = Target(id="t", indicator="指标", kind="flow", comparator="reach", value=10, unit="个")
+    row = evaluate(target, Actual(5, day), day)
+    note = "很长的备注" * 8000  # 40,000 characters
+    record = Record(
+        1, "u-1", "t", 5.0, "个", day, "2024-09-30T02:03:04+00:00", "甲", "来源", note, None, False
+    )
+    path = tmp_path / "t.xlsx"
+    notes = write_workbook(path, [row], [record], day)
+    cell = load_workbook(path)["记录"]["J2"]
+    assert len(cell.value) == CELL_LIMIT
+    assert cell.value.endswith("……（已截断，全文见 xlgl show）")
+    assert cell.value.startswith("很长的备注很长的备注")
+    assert notes == [
+        "记录!J2 的文字有 40000 字，超过 Excel 单元格上限 32767 字，工作簿中已截断；全文见 xlgl show"
+    ]
+
+
+# --- printed, by LibreOffice ---------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+SECTIONS = ("（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）")
+
+
+def _tool(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{names[0]} is not installed, and CI must run the print test (.ci/run)")
+    pytest.skip(f"{names[0]} is not installed")
+
+
+def _page_text(pdf: Path, page: int) -> str:
+    command = [_tool("pdftotext"), "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _word_heights(pdf: Path, page: int, tmp_path: Path) -> list[float]:
+    out = tmp_path / f"bbox-{page}.html"
+    command = [_tool("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), str(out)]
+    subprocess.run(command, check=True, capture_output=True)
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out.read_text())
+    return [float(high) - float(low) for low, high in boxes]
+
+
+def test_the_workbook_prints_in_libreoffice(tmp_path):
+    """汇总 on one landscape A4 page; 目标 one page wide, the header on every page, a section
+    per page run, text at least 9 pt; 记录 likewise. Page images go to test-artifacts/."""
+    soffice = _tool("soffice", "libreoffice")
+    _tool("pdftotext")
+    from typer.testing import CliRunner
+
+    from xlgl.cli import app
+
+    ledger = tmp_path / "ledger.db"
+    runner = CliRunner()
+
+    def run(*args: str) -> None:
+        result = runner.invoke(app, ["--db", str(ledger), *args])
+        assert result.exit_code == 0, result.output
+
+    run("init", "--seed", str(REPO / "seed" / "targets-2024.toml"))
+    for target, value, as_of in FIGURES:
+        run("record", target, value, "--as-of", as_of, "--source", "盟统计局")
+    book = tmp_path / "台账.xlsx"
+    run("export", "-o", str(book), "--as-of", AS_OF)
+    profile = (tmp_path / "lo-profile").as_uri()
+    convert = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*convert, "--outdir", str(tmp_path), str(book)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    pdf = tmp_path / "台账.pdf"
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert pages >= 3
+    assert b"/MediaBox[0 0 841.8" in data.replace(b" [", b"[")  # landscape A4
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("workbook-page-*.png"):
+        old.unlink()
+    images = [_tool("pdftoppm"), "-r", "60", "-png", "-l", "4", str(pdf)]
+    subprocess.run(
+        [*images, str(ARTIFACTS / "workbook-page")],
+        check=True,
+    )
+
+    texts = [_page_text(pdf, page) for page in range(1, pages + 1)]
+    summary, rest = texts[0], texts[1:]
+    assert "目标任务推进情况督查通报" in summary and "说明" in summary and "牵头单位" in summary
+    assert all("说明：" not in text and "目标总数" not in text for text in rest)
+    records_from = next(i for i, text in enumerate(rest) if "记录号" in text)
+    targets, records = rest[:records_from], rest[records_from:]
+    assert len(targets) >= 7  # a page run per section at least
+    for number, text in enumerate(targets, 2):
+        assert "编号" in text and "原因" in text, f"page {number}: header or 原因 missing"
+        assert sum(marker in text for marker in SECTIONS) <= 1, f"page {number}: two sections"
+        assert min(_word_heights(pdf, number, tmp_path)) >= 9 * 1.25  # 9 pt and up
+    for text in records:
+        assert "记录号" in text and "备注" in text
+    assert "煤炭产量" in records[0]
+
+
+def test_export_says_when_it_shortened_a_text(recorded, tmp_path, monkeypatch):
+    from xlgl import workbook
+
+    monkeypatch.setattr(workbook, "CELL_LIMIT", 40)
+    note = "说明" * 30  # 60 characters, over the (lowered) limit
+    result = recorded("record", "household-toilets", "100", "--as-of", "2024-08-31", "--note", note)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "t.xlsx"
+    result = recorded("export", "-o", str(path), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert (
+        "的文字有 60 字，超过 Excel 单元格上限 40 字，工作簿中已截断；全文见 xlgl show"
+        in result.output
+    )
+    _, rows = sheet_rows(load_workbook(path)["记录"])
+    cell = next(row["备注"] for row in rows if row["目标编号"].value == "household-toilets")
+    assert cell.value.endswith("……（已截断，全文见 xlgl show）") and len(cell.value) == 40

@@ -1,31 +1,51 @@
 """The bulletin (督查通报): one value built from the status rows, rendered as HTML or Markdown.
 
-`build` is a pure function of (status rows, as-of date, title): it counts, averages and words
-everything once, so the HTML page, the Markdown text and the workbook's summary sheet say the
-same thing. The renderers only lay that value out; they compute nothing.
+`build` is a pure function of (status rows, as-of date, title, issuing office, 期号, report
+text): it counts, averages and words everything once, so the HTML page (bulletin_html), the
+Markdown text (bulletin_md) and the workbook's summary sheet say the same thing. The renderers
+only lay that value out; they compute nothing.
 
-The HTML page is self-contained (inline CSS and SVG, no script, no network, system fonts), prints
-on A4 and reads on a phone.
+Statuses, their labels, order (worst first) and tone come from words.py; every status the rules
+may give is counted, and the tables show the statuses that occur (逾期 and 预警 always).
+
+Section names: a target's `section` is a marker (（一）, 三) or a name (主要预期目标). Given the
+report text, a marker's name is the heading line of that chapter in the report — the last line
+before the section's first target (by `offset`) that starts with the marker, up to its first
+“。” — so （一） reads （一）坚持稳中求进、以进促稳，全力推动经济持续向好. Without the text, the
+name is the `topic` of the section's first target (（一）多措并举稳经济运行).
+
+Two averages, each labelled: over all targets, a target without a figure counting 0
+(全部目标平均完成率), and over the reported ones (已报送目标平均完成率); each completion capped at
+100%. Departments (牵头单位) are ranked by the first, then by name; targets without an owner
+come last, unranked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from pathlib import Path
 
+from xlgl import words
 from xlgl.files import replace_into
-from xlgl.progress import Evaluation, severity, summarize
+from xlgl.progress import Evaluation, severity
 from xlgl.units import format_value
-from xlgl.words import AT_RISK, MISSED, OVERDUE, STATUS_LABELS, STATUSES
 
 NOTE = (
     "完成率：最新实绩与目标值之比（越低越好的指标为目标值与实绩之比）；"
     "时间进度：目标期间已过天数占全期天数的比例；"
     "应完成：按时间进度折算的应达完成率（累计类“时间过半、任务过半”，增速、比率类全年应在目标上）。"
-    "各部分和全盟的平均完成率只计已报送的目标，超过100%的按100%计。"
+    "全部目标平均完成率把未报送的目标按 0 计；已报送目标平均完成率只计已报送的目标；"
+    "超过100%的按100%计。"
 )
+NO_OWNER = "（未明确牵头单位）"
+ALERT_TONES = ("bad", "warn")  # 逾期、未完成、预警: the list a bulletin leads with
+ALWAYS_SHOWN = (words.OVERDUE, words.AT_RISK)  # counted in the headline even when 0
+
+# Worst first (words.STATUSES): the order of the counts, cards and table columns.
+DISPLAY_ORDER = words.STATUSES
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,7 @@ class Line:
     expected: float
     status: str
     status_label: str
+    tone: str
     reasons: tuple[str, ...]
     owner: str
     due: str
@@ -50,14 +71,24 @@ class Line:
 
 @dataclass(frozen=True)
 class Part:
-    """One section of the report: its counts and average progress."""
+    """A group of targets — one section of the report, or one department — and its figures."""
 
-    section: str
+    section: str  # the marker (（一）) or the owner
+    name: str  # the section's name (坚持稳中求进…), or the owner again
     total: int
     counts: dict[str, int]
     reported: int  # targets with a figure
     completion: float | None  # mean completion of the reported targets, each capped at 1
+    completion_all: float  # mean completion of all its targets, 0 for those without a figure
     time_progress: float  # mean time progress of all its targets
+
+    @property
+    def label(self) -> str:
+        """（一）坚持稳中求进…, 三、切实加强…, 主要预期目标 — the marker and the name."""
+        if not self.name or self.name == self.section:
+            return self.section
+        joint = "、" if self.section and self.section[-1] not in "）)" else ""
+        return f"{self.section}{joint}{self.name}"
 
 
 @dataclass(frozen=True)
@@ -68,10 +99,20 @@ class Bulletin:
     counts: dict[str, int]  # every status, 0 where none
     reported: int
     completion: float | None
+    completion_all: float
     time_progress: float
-    parts: tuple[Part, ...]
-    alerts: tuple[Line, ...]  # overdue, then at risk, worst first
+    parts: tuple[Part, ...]  # sections, in report order
+    departments: tuple[Part, ...]  # owners, ranked by completion_all
+    alerts: tuple[Line, ...]  # overdue, missed, then at risk, worst first
     lines: tuple[Line, ...]  # every target, grouped by section, in report order
+    office: str = ""  # 发文机关 (e.g. 锡林郭勒盟人民政府督查室)
+    issue_number: int | None = None  # 期号
+    issued: date | None = None  # 落款 date (default: the as-of date)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The statuses a table shows: those that occur, and 逾期 and 预警 always."""
+        return tuple(s for s in DISPLAY_ORDER if self.counts.get(s) or s in ALWAYS_SHOWN)
 
 
 def default_title(rows: Sequence[Evaluation]) -> str:
@@ -80,34 +121,96 @@ def default_title(rows: Sequence[Evaluation]) -> str:
     return f"{year}政府工作报告目标任务推进情况督查通报"
 
 
-def build(rows: Sequence[Evaluation], as_of: date, title: str | None = None) -> Bulletin:
+def build(
+    rows: Sequence[Evaluation],
+    as_of: date,
+    title: str | None = None,
+    *,
+    office: str | None = None,
+    issue_number: int | None = None,
+    issued: date | None = None,
+    report_text: str | None = None,
+) -> Bulletin:
     """The bulletin of these status rows (in report order) as of a date."""
     by_section: dict[str, list[Evaluation]] = {}
+    by_owner: dict[str, list[Evaluation]] = {}
     for row in rows:
         by_section.setdefault(row.target.section, []).append(row)
-    alerts = sorted((r for r in rows if r.status in (OVERDUE, MISSED, AT_RISK)), key=severity)
-    whole = _part("", rows)
+        by_owner.setdefault(clean(row.target.owner or "") or NO_OWNER, []).append(row)
+    names = section_names(by_section, report_text)
+    alerts = sorted((r for r in rows if _tone(r.status) in ALERT_TONES), key=severity)
+    whole = _part("", "", rows)
+    departments = sorted(
+        (_part(owner, owner, members) for owner, members in by_owner.items()),
+        key=lambda p: (p.section == NO_OWNER, -p.completion_all, p.section),
+    )
     return Bulletin(
-        title=title or default_title(rows),
+        title=clean(title or "") or default_title(rows),
         as_of=as_of,
         total=whole.total,
         counts=whole.counts,
         reported=whole.reported,
         completion=whole.completion,
+        completion_all=whole.completion_all,
         time_progress=whole.time_progress,
-        parts=tuple(_part(section, members) for section, members in by_section.items()),
+        parts=tuple(_part(s, names[s], members) for s, members in by_section.items()),
+        departments=tuple(departments),
         alerts=tuple(_line(r) for r in alerts),
         lines=tuple(_line(r) for members in by_section.values() for r in members),
+        office=clean(office or ""),
+        issue_number=issue_number,
+        issued=issued,
     )
 
 
-def _part(section: str, rows: Sequence[Evaluation]) -> Part:
+def section_names(
+    by_section: Mapping[str, Sequence[Evaluation]], report_text: str | None
+) -> dict[str, str]:
+    """Each section's name (see the module docstring)."""
+    names = {}
+    for section, members in by_section.items():
+        if not _is_marker(section):
+            names[section] = section  # 主要预期目标: a name already
+            continue
+        name = _heading(report_text, section, members) if report_text else ""
+        names[section] = clean(name or (members[0].target.topic if members else "") or section)
+    return names
+
+
+def _is_marker(section: str) -> bool:
+    """（一）…（七）, or a part's numeral (三)."""
+    return section.startswith("（") or 0 < len(section) <= 2
+
+
+def _heading(text: str, section: str, members: Sequence[Evaluation]) -> str:
+    marker = section if section.startswith("（") else f"{section}、"
+    first = min(row.target.offset for row in members)
+    at = text.rfind(f"\n{marker}", 0, max(first, 0) + 1)
+    if at < 0:
+        if not text.startswith(marker):
+            return ""
+        at = -1
+    line = text[at + 1 + len(marker) :].split("\n", 1)[0]
+    return line.split("。", 1)[0].strip()
+
+
+def _tone(status: str) -> str:
+    return words.STATUS_TONES.get(status, "quiet")
+
+
+def _part(section: str, name: str, rows: Sequence[Evaluation]) -> Part:
+    counts = dict.fromkeys(DISPLAY_ORDER, 0)
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    capped = [min(1.0, r.completion) if r.completion is not None else 0.0 for r in rows]
     return Part(
         section=section,
+        name=name,
         total=len(rows),
-        counts=summarize(rows),
+        counts=counts,
         reported=sum(1 for r in rows if r.latest is not None),
         completion=mean_completion(rows),
+        completion_all=sum(capped) / len(capped) if capped else 0.0,
         time_progress=_mean([r.time_progress for r in rows]) or 0.0,
     )
 
@@ -121,30 +224,41 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+# Control characters (C0, DEL, C1, line and paragraph separators) read as a space; bidirectional
+# overrides and marks, which reorder what a reader sees, are dropped. Each renderer escapes too.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text from data as a bulletin shows it: one line, no bidirectional overrides."""
+    return _BIDI.sub("", _CONTROLS.sub(" ", text)).strip()
+
+
 def _line(row: Evaluation) -> Line:
     from xlgl.render import target_text
 
     target = row.target
     return Line(
-        id=target.id,
-        section=target.section,
-        indicator=target.indicator,
-        target=target_text(target),
+        id=clean(target.id),
+        section=clean(target.section),
+        indicator=clean(target.indicator),
+        target=clean(target_text(target)),
         latest=format_value(row.latest, target.unit) if row.latest is not None else "—",
         latest_as_of=row.latest_as_of.isoformat() if row.latest_as_of else "",
         completion=row.completion,
         time_progress=row.time_progress,
         expected=row.expected,
         status=row.status,
-        status_label=STATUS_LABELS[row.status],
-        reasons=tuple(reason.text for reason in row.reasons),
-        owner=target.owner or "",
+        status_label=words.STATUS_LABELS.get(row.status, row.status),
+        tone=_tone(row.status),
+        reasons=tuple(clean(reason.text) for reason in row.reasons),
+        owner=clean(target.owner or ""),
         due=target.due.isoformat(),
     )
 
 
-# Display order: worst first reads better in a bulletin than the rule order.
-DISPLAY_ORDER = STATUSES
+# --- words shared by every rendering -------------------------------------------------------------
 
 
 def pct(value: float | None) -> str:
@@ -157,389 +271,56 @@ def cn_date(day: date) -> str:
 
 def headline(b: Bulletin) -> str:
     """截至2024年9月30日，共10个目标：逾期1个、预警3个、未报送3个、正常2个、已完成1个。"""
-    parts = "、".join(f"{STATUS_LABELS[s]}{b.counts[s]}个" for s in DISPLAY_ORDER if b.counts[s])
+    parts = "、".join(f"{words.STATUS_LABELS[s]}{b.counts[s]}个" for s in b.shown)
     return f"截至{cn_date(b.as_of)}，共{b.total}个目标：{parts}。"
 
 
-# --- Markdown ------------------------------------------------------------------------------------
+def completion_line(b: Bulletin) -> str:
+    """全部目标平均完成率 x%（未报送按 0 计）；已报送 n 个目标平均完成率 y%；平均时间进度 z%。"""
+    return (
+        f"全部目标平均完成率 {pct(b.completion_all)}（未报送按 0 计）；"
+        f"已报送 {b.reported} 个目标平均完成率 {pct(b.completion)}；"
+        f"平均时间进度 {pct(b.time_progress)}"
+    )
+
+
+def rank_text(groups: Sequence[Part]) -> list[str]:
+    """The 排名 column of the departments' table: 1, 2 …, and '' for targets without an owner."""
+    ranks, rank = [], 0
+    for group in groups:
+        if group.section == NO_OWNER:
+            ranks.append("")
+        else:
+            rank += 1
+            ranks.append(str(rank))
+    return ranks
+
+
+def issue_text(b: Bulletin) -> str:
+    """第 N 期, or ''."""
+    return f"第 {b.issue_number} 期" if b.issue_number is not None else ""
+
+
+def signature(b: Bulletin) -> tuple[str, str]:
+    """落款: (office, date), or ('', '') without an office."""
+    if not b.office:
+        return ("", "")
+    return (b.office, cn_date(b.issued or b.as_of))
 
 
 def to_markdown(b: Bulletin) -> str:
-    out: list[str] = [f"# {b.title}", "", f"**{headline(b)}**", ""]
-    out.append(
-        f"已报送 {b.reported}/{b.total} 个目标，平均完成率 {pct(b.completion)}，"
-        f"平均时间进度 {pct(b.time_progress)}。"
-    )
-    out += ["", "| 状态 | 个数 |", "| --- | ---: |"]
-    out += [f"| {STATUS_LABELS[s]} | {b.counts[s]} |" for s in DISPLAY_ORDER]
+    from xlgl.bulletin_md import to_markdown as render
 
-    out += ["", "## 各部分进度", ""]
-    out.append(
-        "| 部分 | 目标数 | 逾期 | 预警 | 未报送 | 正常 | 已完成 | 已报送 | 平均完成率 | 平均时间进度 |"
-    )
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for p in b.parts:
-        counts = " | ".join(str(p.counts[s]) for s in DISPLAY_ORDER)
-        out.append(
-            f"| {_md(p.section)} | {p.total} | {counts} | {p.reported} | {pct(p.completion)} "
-            f"| {pct(p.time_progress)} |"
-        )
-
-    out += ["", f"## 逾期与预警（{len(b.alerts)} 项）", ""]
-    if not b.alerts:
-        out.append("无逾期或预警目标。")
-    for number, a in enumerate(b.alerts, 1):
-        latest = f"{a.latest}（截至 {a.latest_as_of}）" if a.latest_as_of else "未报送"
-        owner = f"；牵头单位：{_md(a.owner)}" if a.owner else ""
-        out.append(
-            f"{number}. **【{a.status_label}】{_md(a.indicator)}**（`{a.id}`，{_md(a.section)}）"
-            f"：目标 {_md(a.target)}，最新 {_md(latest)}，完成率 {pct(a.completion)}，"
-            f"时间进度 {pct(a.time_progress)}{owner}"
-        )
-        if a.reasons:
-            out.append(f"   - 原因：{_md('；'.join(a.reasons))}")
-
-    out += ["", "## 全部目标", ""]
-    out.append("| 部分 | 指标 | 目标 | 最新实绩 | 截至 | 完成率 | 时间进度 | 状态 | 原因 |")
-    out.append("| --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |")
-    for line in b.lines:
-        out.append(
-            f"| {_md(line.section)} | {_md(line.indicator)} | {_md(line.target)} "
-            f"| {_md(line.latest)} | {line.latest_as_of} | {pct(line.completion)} "
-            f"| {pct(line.time_progress)} | {line.status_label} | {_md('；'.join(line.reasons))} |"
-        )
-    out += ["", f"> 说明：{NOTE}", ""]
-    return "\n".join(out)
-
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell or list item."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("\n", " ")
-    )
-
-
-# --- HTML ----------------------------------------------------------------------------------------
-
-# The colours of render.STATUS_STYLES (green, yellow, red, grey) as print-friendly web colours.
-STATUS_COLOURS = {
-    "met": ("#1e7b34", "#e3f4e6"),
-    "met_late": ("#1e7b34", "#e3f4e6"),
-    "on_track": ("#2f8f46", "#ecf7ee"),
-    "at_risk": ("#a86400", "#fff4d6"),
-    "overdue": ("#c0271d", "#fde7e5"),
-    "missed": ("#c0271d", "#fde7e5"),
-    "no_data": ("#5f6670", "#eef0f2"),
-    "awaiting": ("#5f6670", "#eef0f2"),
-}
-
-FONT_STACK = (
-    '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
-    '"Source Han Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif'
-)
-
-CSS = """
-:root { --ink:#1f2328; --muted:#5f6670; --line:#d8dde3; --bg:#f5f6f8; --accent:#b3261e; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin:0; background:var(--bg); color:var(--ink); font: 15px/1.6 FONTS; }
-main { max-width: 1080px; margin: 0 auto; padding: 24px 20px 40px; }
-header.doc { background:#fff; border-top: 6px solid var(--accent); padding: 22px 26px 18px;
-  border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-header.doc .kicker { color: var(--accent); font-weight: 700; letter-spacing: .3em; font-size: 13px; }
-h1 { font-size: 24px; margin: 4px 0 6px; line-height: 1.35; }
-.lead { margin: 0; color: var(--ink); font-size: 16px; }
-.meta { color: var(--muted); font-size: 13px; margin-top: 6px; }
-section.card { background:#fff; border-radius: 6px; padding: 18px 22px; margin-top: 16px;
-  box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-h2 { font-size: 18px; margin: 0 0 12px; padding-left: 10px; border-left: 4px solid var(--accent);
-  line-height: 1.3; }
-.kpis { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 10px; margin-top: 16px; }
-.kpi { background:#fff; border-radius: 6px; padding: 12px 10px; text-align: center;
-  box-shadow: 0 1px 3px rgba(0,0,0,.08); border-top: 4px solid var(--c); }
-.kpi .n { font-size: 28px; font-weight: 700; color: var(--c); line-height: 1.2;
-  font-variant-numeric: tabular-nums; }
-.kpi .l { font-size: 13px; color: var(--muted); }
-.kpi .s { font-size: 11px; color: var(--muted); }
-.chart svg { width: 100%; height: auto; display: block; }
-.chart svg.narrow { display: none; }
-.chart .legend { font-size: 12px; color: var(--muted); margin-top: 6px; }
-.legend i { display:inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px;
-  vertical-align: middle; border-radius: 2px; }
-.legend i.tick { width: 3px; height: 14px; background: var(--ink); border-radius: 0; }
-ol.alerts { list-style: none; margin: 0; padding: 0; }
-ol.alerts li { border: 1px solid var(--line); border-left: 5px solid var(--c); border-radius: 4px;
-  padding: 10px 14px; margin-bottom: 10px; break-inside: avoid; }
-.alerts .head { font-weight: 700; }
-.alerts .facts { color: var(--muted); font-size: 13px; }
-.alerts .why { margin-top: 4px; }
-.pill { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px;
-  font-weight: 700; color: var(--c); background: var(--b); white-space: nowrap; line-height: 20px; }
-table { width: 100%; border-collapse: collapse; font-size: 13px; }
-th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left;
-  vertical-align: top; }
-thead th { background: #eef1f4; font-weight: 700; white-space: nowrap; }
-td.nw { white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.sec td { background: #fafbfc; font-weight: 700; color: var(--accent); }
-.bar { position: relative; height: 8px; background: #e6e9ed; border-radius: 4px; margin-top: 3px;
-  min-width: 60px; }
-.bar span { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 4px; background: var(--c); }
-.bar b { position: absolute; top: -3px; bottom: -3px; width: 2px; background: var(--ink); }
-.why { font-size: 13px; }
-.note { font-size: 12px; color: var(--muted); margin-top: 16px; }
-footer { font-size: 12px; color: var(--muted); text-align: center; margin-top: 18px; }
-@media screen and (max-width: 760px) {
-  main { padding: 12px 10px 28px; }
-  header.doc { padding: 16px 16px 14px; }
-  h1 { font-size: 20px; }
-  section.card { padding: 14px 14px; }
-  .kpis { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; }
-  .kpi .n { font-size: 22px; }
-  .kpi.wide { grid-column: span 3; }
-  .chart svg.wide { display: none; }
-  .chart svg.narrow { display: block; }
-  table.full td.empty { display: none; }
-  table.full thead { display: none; }
-  table.full, table.full tbody, table.full tr, table.full td { display: block; width: 100%; }
-  table.full tr { border: 1px solid var(--line); border-radius: 4px; margin-bottom: 8px;
-    padding: 6px 10px; }
-  table.full tr.sec { border: 0; padding: 0; margin: 14px 0 6px; }
-  table.full td { border: 0; padding: 2px 0; text-align: left; }
-  table.full td[data-label]::before { content: attr(data-label) "："; color: var(--muted); }
-  table.full td.name { font-weight: 700; font-size: 14px; }
-  table.full td.name::before { content: none; }
-}
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { background: #fff; font-size: 11pt; -webkit-print-color-adjust: exact;
-    print-color-adjust: exact; }
-  main { max-width: none; padding: 0; }
-  header.doc, section.card, .kpi { box-shadow: none; border-radius: 0; }
-  header.doc { padding: 0 0 10px; border-top-width: 4px; }
-  section.card { padding: 10px 0; margin-top: 10px; }
-  .kpis { gap: 6px; }
-  .kpi { border: 1px solid var(--line); border-top: 4px solid var(--c); padding: 6px 4px; }
-  .kpi .n { font-size: 20pt; }
-  table { font-size: 9pt; }
-  thead { display: table-header-group; }
-  tr, li, .chart { break-inside: avoid; }
-  h2 { break-after: avoid; }
-  footer { display: none; }
-}
-""".replace("FONTS", FONT_STACK)
+    return render(b)
 
 
 def to_html(b: Bulletin, generated: str = "") -> str:
-    """The bulletin as one self-contained HTML page."""
-    e = escape
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{e(b.title)}（截至{e(cn_date(b.as_of))}）</title>",
-        f"<style>{CSS}</style></head><body><main>",
-        '<header class="doc"><div class="kicker">督 查 通 报</div>',
-        f"<h1>{e(b.title)}</h1>",
-        f'<p class="lead" id="headline">{e(headline(b))}</p>',
-        f'<div class="meta">已报送 {b.reported}/{b.total} 个目标 · 平均完成率 '
-        f"{pct(b.completion)} · 平均时间进度 {pct(b.time_progress)}"
-        + (f" · 生成于 {e(generated)}" if generated else "")
-        + "</div></header>",
-        '<div class="kpis" id="counts">',
-        _kpi("目标总数", b.total, "#1f2328"),
-    ]
-    out += [_kpi(STATUS_LABELS[s], b.counts[s], STATUS_COLOURS[s][0], s) for s in DISPLAY_ORDER]
-    out.append(
-        _kpi(
-            "平均完成率",
-            pct(b.completion),
-            "#1f4e8c",
-            wide=True,
-            sub=f"已报送 {b.reported}/{b.total}",
-        )
-    )
-    out.append("</div>")
+    from xlgl.bulletin_html import to_html as render
 
-    out.append('<section class="card chart"><h2>各部分完成率与时间进度</h2>')
-    out.append(_parts_svg(b.parts))
-    out.append(_parts_svg(b.parts, narrow=True))
-    out.append(
-        '<div class="legend"><i style="background:#2f8f46"></i>平均完成率（不落后）'
-        '<i style="background:#d08a00"></i>落后时间进度10个百分点以上'
-        '<i class="tick"></i>平均时间进度</div></section>'
-    )
-
-    out.append(f'<section class="card" id="alerts"><h2>逾期与预警（{len(b.alerts)} 项）</h2>')
-    if b.alerts:
-        out.append('<ol class="alerts">')
-        for a in b.alerts:
-            latest = f"{a.latest}（截至 {a.latest_as_of}）" if a.latest_as_of else "未报送"
-            owner = f" · 牵头单位 {e(a.owner)}" if a.owner else ""
-            out.append(
-                f'<li style="{_vars(a.status)}"><div class="head">{_pill(a)} {e(a.indicator)}'
-                f"</div>"
-                f'<div class="facts">{e(a.section)} · 目标 {e(a.target)} · 最新 {e(latest)} · '
-                f"完成率 {pct(a.completion)} · 时间进度 {pct(a.time_progress)} · "
-                f"时限 {e(a.due)}{owner} · <code>{e(a.id)}</code></div>"
-                f'<div class="why">{e("；".join(a.reasons))}</div></li>'
-            )
-        out.append("</ol>")
-    else:
-        out.append("<p>无逾期或预警目标。</p>")
-    out.append("</section>")
-
-    out.append('<section class="card"><h2>全部目标</h2><table class="full" id="targets">')
-    out.append(
-        "<thead><tr><th>指标</th><th>目标</th><th>最新实绩</th><th>截至</th>"
-        '<th class="num">完成率</th><th class="num">时间进度</th><th>状态</th><th>原因</th>'
-        "</tr></thead><tbody>"
-    )
-    section = None
-    for line in b.lines:
-        if line.section != section:
-            section = line.section
-            out.append(f'<tr class="sec"><td colspan="8">{e(section)}</td></tr>')
-        empty = " empty" if line.completion is None else ""
-        out.append(
-            f'<tr id="t-{e(line.id)}" style="{_vars(line.status)}">'
-            f'<td class="name">{e(line.indicator)}</td>'
-            f'<td class="nw" data-label="目标">{e(line.target)}</td>'
-            f'<td class="nw{empty}" data-label="最新实绩">{e(line.latest)}</td>'
-            f'<td class="nw{empty}" data-label="截至">{e(line.latest_as_of) or "—"}</td>'
-            f'<td class="num{empty}" data-label="完成率">{pct(line.completion)}{_bar(line)}</td>'
-            f'<td class="num" data-label="时间进度">{pct(line.time_progress)}</td>'
-            f'<td data-label="状态">{_pill(line)}</td>'
-            f'<td class="why{"" if line.reasons else " empty"}" data-label="原因">'
-            f"{e('；'.join(line.reasons))}</td></tr>"
-        )
-    out.append("</tbody></table>")
-    out.append(f'<p class="note">说明：{e(NOTE)}</p></section>')
-    out.append(f"<footer>{e(b.title)} · 截至{e(cn_date(b.as_of))} · 由 xlgl 目标台账生成</footer>")
-    out.append("</main></body></html>")
-    return "\n".join(out) + "\n"
+    return render(b, generated)
 
 
-def _vars(status: str) -> str:
-    colour, background = STATUS_COLOURS[status]
-    return f"--c:{colour};--b:{background}"
-
-
-def _kpi(
-    label: str, value: object, colour: str, status: str = "", wide: bool = False, sub: str = ""
-) -> str:
-    data = f' data-status="{status}"' if status else ""
-    classes = "kpi wide" if wide else "kpi"
-    small = f'<div class="s">{escape(sub)}</div>' if sub else ""
-    return (
-        f'<div class="{classes}"{data} style="--c:{colour}">'
-        f'<div class="n">{escape(str(value))}</div><div class="l">{escape(label)}</div>{small}</div>'
-    )
-
-
-def _pill(line: Line) -> str:
-    return f'<span class="pill" style="{_vars(line.status)}">{escape(line.status_label)}</span>'
-
-
-def _bar(line: Line) -> str:
-    if line.completion is None:
-        return ""
-    width = max(0.0, min(1.0, line.completion)) * 100
-    tick = max(0.0, min(1.0, line.time_progress)) * 100
-    return (
-        f'<div class="bar" aria-hidden="true"><span style="width:{width:.1f}%"></span>'
-        f'<b style="left:calc({tick:.1f}% - 1px)"></b></div>'
-    )
-
-
-def _parts_svg(parts: Sequence[Part], *, narrow: bool = False) -> str:
-    """Horizontal bars: each section's mean completion, with a tick at its mean time progress.
-
-    The wide layout puts the section name left of its bar and the figures right of it; the narrow
-    one (phones) puts the name and figures on a line above the bar."""
-    if narrow:
-        width, left, right, top, row_h, bar_h, bar_dy = 360, 6, 10, 22, 56, 16, 14
-    else:
-        width, left, right, top, row_h, bar_h, bar_dy = 860, 130, 170, 26, 44, 18, 0
-    track = width - left - right
-    height = top + row_h * len(parts) + 6
-    kind = "narrow" if narrow else "wide"
-    out = [
-        f'<svg class="{kind}" viewBox="0 0 {width} {height}" role="img" '
-        'aria-label="各部分完成率与时间进度" xmlns="http://www.w3.org/2000/svg" font-size="13" '
-        f"font-family='{FONT_STACK}'>"
-    ]
-    for mark in (0, 25, 50, 75, 100):
-        x = left + track * mark / 100
-        anchor = "start" if narrow and mark == 0 else "end" if narrow and mark == 100 else "middle"
-        out.append(
-            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 4}" stroke="#e1e5ea"/>'
-            f'<text x="{x:.1f}" y="{top - 10}" text-anchor="{anchor}" fill="#8a929b" '
-            f'font-size="11">{mark}%</text>'
-        )
-    for index, part in enumerate(parts):
-        y = top + row_h * index
-        mid = y + (row_h + bar_dy) / 2
-        out.append(
-            f"<g><title>{escape(part.section)}：平均完成率 {pct(part.completion)}，"
-            f"平均时间进度 {pct(part.time_progress)}，已报送 {part.reported}/{part.total}</title>"
-        )
-        stats = f"时间进度 {pct(part.time_progress)}"
-        counts = f"{part.total} 个目标，已报送 {part.reported}"
-        if narrow:
-            out.append(
-                f'<rect x="0" y="{y + 2:.1f}" width="{width}" height="20" fill="#ffffff"/>'
-                f'<text x="{left}" y="{y + 16:.1f}" fill="#1f2328" font-weight="700">'
-                f"{escape(part.section)}</text>"
-                f'<text x="{width - right}" y="{y + 16:.1f}" text-anchor="end" fill="#5f6670" '
-                f'font-size="12">{stats} · {counts}</text>'
-            )
-        else:
-            out.append(
-                f'<text x="{left - 12}" y="{mid + 4:.1f}" text-anchor="end" fill="#1f2328" '
-                f'font-weight="700">{escape(part.section)}</text>'
-                f'<text x="{left + track + 14}" y="{mid - 2:.1f}" fill="#1f2328" font-size="12">'
-                f"{stats}</text>"
-                f'<text x="{left + track + 14}" y="{mid + 13:.1f}" fill="#8a929b" font-size="11">'
-                f"{counts}</text>"
-            )
-        out.append(
-            f'<rect x="{left}" y="{mid - bar_h / 2:.1f}" width="{track}" height="{bar_h}" '
-            'rx="3" fill="#eef0f3"/>'
-        )
-        if part.completion is not None:
-            behind = part.completion < part.time_progress - 0.10
-            colour = "#d08a00" if behind else "#2f8f46"
-            bar_w = track * max(0.0, min(1.0, part.completion))
-            text_x, anchor, fill = left + bar_w + 6, "start", "#1f2328"
-            if bar_w > track - 60:
-                text_x, anchor, fill = left + bar_w - 6, "end", "#ffffff"
-            out.append(
-                f'<rect x="{left}" y="{mid - bar_h / 2:.1f}" width="{bar_w:.1f}" '
-                f'height="{bar_h}" rx="3" fill="{colour}"/>'
-                f'<text x="{text_x:.1f}" y="{mid + 4.5:.1f}" text-anchor="{anchor}" '
-                f'fill="{fill}" font-weight="700" font-size="12">{pct(part.completion)}</text>'
-            )
-        else:
-            out.append(
-                f'<text x="{left + 8}" y="{mid + 4.5:.1f}" fill="#8a929b" font-size="12">'
-                "未报送</text>"
-            )
-        tick_x = left + track * min(1.0, part.time_progress)
-        out.append(
-            f'<line x1="{tick_x:.1f}" y1="{mid - bar_h / 2 - 5:.1f}" x2="{tick_x:.1f}" '
-            f'y2="{mid + bar_h / 2 + 5:.1f}" stroke="#1f2328" stroke-width="2.5"/></g>'
-        )
-    out.append("</svg>")
-    return "".join(out)
-
-
-def save(path, text: str) -> None:
+def save(path: Path | str, text: str) -> None:
     """Write the page whole or not at all."""
     with replace_into(path) as temp, open(temp, "w", encoding="utf-8", newline="\n") as out:
         out.write(text)

@@ -22,6 +22,7 @@ from xlgl.boundary import XlglGroup, XlglTyper, fail
 from xlgl.errors import EXIT_FOUND
 
 if TYPE_CHECKING:
+    from xlgl.files import Destination
     from xlgl.model import Target
     from xlgl.progress import Evaluation
     from xlgl.store import Ledger
@@ -695,6 +696,8 @@ def settings(
 
 class ExportFormat(StrEnum):
     xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
 
 
 class ReportFormat(StrEnum):
@@ -703,13 +706,20 @@ class ReportFormat(StrEnum):
 
 
 OutputFileOption = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="写入的文件。")
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="写入的文件；格式按扩展名。"),
 ]
 # -o is the output file everywhere; the owner filter is --owner / -O everywhere (one option).
 OwnerLongOption = OwnerOption
 TitleOption = Annotated[
     str | None,
     typer.Option("--title", help="标题（默认“2024年政府工作报告目标任务推进情况督查通报”）。"),
+]
+NoBomOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-bom", help="CSV 文件开头不写字节顺序标记（默认写，中文版 Excel 打开才不乱码）。"
+    ),
 ]
 
 
@@ -718,8 +728,14 @@ def export(
     ctx: typer.Context,
     output: OutputFileOption = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="文件格式：xlsx（WPS、Excel 可打开）。")
-    ] = ExportFormat.xlsx,
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx（台账工作簿，WPS、Excel 可打开）、csv 或 json（与 status 同列）；"
+            "默认按 -o 的扩展名。",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     section: SectionOption = None,
     kind: KindOption = None,
@@ -733,12 +749,17 @@ def export(
         ),
     ] = False,
     report_key: ReportOption = None,
+    no_bom: NoBomOption = False,
 ) -> None:
-    """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录。"""
+    """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录；
+    -o 为 .csv 或 .json 时导出与 status 相同的目标进度。"""
+    from xlgl import files
     from xlgl.errors import InputError
 
-    if output is None:
+    written = files.output_format("export", output, fmt.value if fmt else None, "xlsx")
+    if output is None and written == "xlsx":
         raise InputError("请用 -o FILE 指定工作簿文件，例如：xlgl export -o 台账.xlsx")
+    where = files.destination(output) if output is not None else None
     day = as_of_date(as_of)
     if template:
         export_template(ctx, output, day, owner, title, report_key)
@@ -750,38 +771,72 @@ def export(
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=chosen, search=search, **filters)
         wanted = {(row.target.report, row.target.id) for row in rows}
-        records = [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
+        records = (
+            [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
+            if written == "xlsx"
+            else []
+        )
+    if written != "xlsx":
+        from xlgl import render
+
+        if where is None:
+            render.emit(render.STATUS, rows, written)
+            return
+        with files.text_file(where.path, bom=written == "csv" and not no_bom) as (out, _):
+            if written == "csv":
+                render.write_csv(map(render.status_dict, rows), render.STATUS_FIELDS, out)
+            else:
+                render.write_json(map(render.status_dict, rows), out)
+        _say_written(where)
+        typer.echo(f"已导出 {output}：{len(rows)} 个目标（截至 {day.isoformat()}）")
+        return
     from xlgl.workbook import write_workbook
 
-    write_workbook(output, rows, records, day, title=title)
+    assert output is not None  # an xlsx needs -o: checked above
+    notes = write_workbook(output, rows, records, day, title=title)
+    _say_written(where)
+    for note in notes:
+        typer.echo(note, err=True)
     typer.echo(
         f"已导出 {output}：{len(rows)} 个目标、{len(records)} 条记录（截至 {day.isoformat()}）"
     )
+
+
+def _say_written(where: Destination | None) -> None:
+    """The note of files.destination (a symlink's target was written), on stderr."""
+    if where is not None and where.note:
+        typer.echo(where.note, err=True)
 
 
 @app.command()
 def report(
     ctx: typer.Context,
     fmt: Annotated[
-        ReportFormat,
+        ReportFormat | None,
         typer.Option(
-            "--format", "-f", help="html（单个网页文件，可打印、可在手机上看）或 markdown。"
+            "--format",
+            "-f",
+            help="html（单个网页文件，可打印、可在手机上看）或 markdown；默认按 -o 的扩展名"
+            "（.html、.md）。",
         ),
-    ] = ReportFormat.html,
+    ] = None,
     output: OutputFileOption = None,
     as_of: AsOfOption = None,
     section: SectionOption = None,
     owner: OwnerLongOption = None,
     title: TitleOption = None,
+    issue: Annotated[int | None, typer.Option("--issue", min=1, help="期号（第 N 期）。")] = None,
     report_key: ReportOption = None,
 ) -> None:
-    """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、全部目标表。
+    """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、各牵头单位情况、全部目标表。
     markdown 不给 -o 时输出到屏幕。"""
-    from xlgl import bulletin
+    from xlgl import bulletin, files
     from xlgl.errors import InputError
 
-    if output is None and fmt is ReportFormat.html:
+    written = files.output_format("report", output, fmt.value if fmt else None, "html")
+    if output is None and written == "html":
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
+    where = files.destination(output) if output is not None else None
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger, ledger.snapshot():
         from xlgl.filters import resolve_filters
@@ -789,8 +844,8 @@ def report(
         filters = resolve_filters(ledger, section=section, owner=owner)
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=chosen, **filters)
-    value = bulletin.build(rows, day, title)
-    if fmt is ReportFormat.html:
+    value = bulletin.build(rows, day, title, issue_number=issue)
+    if written == "html":
         from datetime import datetime
 
         text = bulletin.to_html(value, generated=datetime.now().strftime("%Y-%m-%d %H:%M"))
@@ -800,6 +855,7 @@ def report(
         sys.stdout.write(text)
         return
     bulletin.save(output, text)
+    _say_written(where)
     typer.echo(f"已生成 {output}：{bulletin.headline(value)}")
 
 
@@ -812,12 +868,15 @@ def export_records(
     report_key: ReportOption = None,
 ) -> None:
     """导出全部记录（含作废记录，各带 UUID）为 JSON lines，供另一台账 import-records 合并。"""
+    from xlgl import files
     from xlgl.exchange import write_records
 
+    where = files.destination(file) if str(file) != "-" else None
     with open_ledger(ctx) as ledger, ledger.snapshot():
         chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
         count = write_records(ledger.export_records(chosen), file)
-    if str(file) != "-":
+    if where is not None:
+        _say_written(where)
         typer.echo(f"已导出 {count} 条记录到 {file}")
 
 

@@ -80,6 +80,11 @@ RECORD_FIELDS = [
     "voids",
     "voided",
     "report",
+    "forced",
+    "progress",
+    "problems",
+    "next_steps",
+    "evidence",
 ]
 
 FRACTION_DIGITS = 4  # completion 0.7643 — enough for a tenth of a percentage point
