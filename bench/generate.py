@@ -9,8 +9,8 @@ so that `overdue` has something to list; about one in eight never gets a figure 
 
 Actuals look like what departments send in: month-end as-of dates (1—n月), cumulative figures for
 flows that grow month by month, levels that creep toward the target, rates that hover around it;
-some targets stopped reporting in spring (stale), a few rows correct an earlier month (same as_of,
-recorded later), about 4 % carry a unit column in another magnitude (12000 with unit 万元 for a 亿元
+some targets stopped reporting in spring (stale), a few rows send an earlier month's figure again
+(the same as_of and value: a duplicate the import skips), about 4 % carry a unit column in another magnitude (12000 with unit 万元 for a 亿元
 target) and 1 % are written with their unit in the value cell (95% / 1.2亿元). A few rows lie after
 the benchmark's as-of date and must be ignored by status.
 
@@ -199,10 +199,12 @@ def write_actuals(targets: list[dict], m: int, rng: random.Random, path: Path) -
         if rng.random() < 0.08:
             last_month = rng.randrange(2, 7)  # stopped reporting in spring: stale
         months = list(range(1, last_month + 1))
+        sent: dict[int, float] = {}
         for k in range(count):
-            # months in order, then corrections of random earlier months (same as_of, later row)
+            # months in order, then earlier months sent again (the same figure: a duplicate)
             month = months[k] if k < len(months) else months[rng.randrange(len(months))]
-            value = _figure(t, month, pace, rng)
+            value = sent[month] if month in sent else _figure(t, month, pace, rng)
+            sent[month] = value
             unit = ""
             roll = rng.random()
             if roll < 0.04 and t["unit"] in OTHER_MAGNITUDE:

@@ -225,13 +225,18 @@ def test_the_published_coal_figures_import_and_match_the_command(xlgl, tmp_path)
         (0.8, "2024-07-31"),
         (1.07, "2024-09-30"),
     ]
-    # the same figure typed at the command line and in a CSV row in 万吨 store the same value
+    # the same figure in a CSV row in 万吨 and typed at the command line is the same value: each
+    # is a duplicate of the figure already there, skipped and said
     csv_file = tmp_path / "actuals.csv"
     csv_file.write_text("target,value,as_of\n煤炭产量,10700万吨,2024-09-30\n", encoding="utf-8")
-    assert xlgl("record", "--file", str(csv_file)).exit_code == 0
-    assert xlgl("record", "煤炭产量", "1.07亿吨", "--as-of", "2024-09-30").exit_code == 0
-    values = [r["value"] for r in json.loads(xlgl("history", "-f", "json").stdout)]
-    assert values[-2:] == [1.07, 1.07]
+    again = xlgl("record", "--file", str(csv_file))
+    assert again.exit_code == 0 and "导入 0 条记录（1 条已在台账中" in again.stdout
+    typed = xlgl("record", "煤炭产量", "1.07亿吨", "--as-of", "2024-09-30")
+    assert typed.exit_code == 0 and "未重复记录" in typed.stdout
+    assert len(json.loads(xlgl("history", "-f", "json").stdout)) == 2
+    # importing the published file twice adds nothing
+    twice = xlgl("record", "--file", str(PUBLISHED))
+    assert twice.exit_code == 0 and "导入 0 条记录（2 条已在台账中" in twice.stdout
 
 
 # --- show, targets, history, void ---------------------------------------------------------------

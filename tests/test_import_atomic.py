@@ -21,14 +21,43 @@ KILLS = 4
 TARGETS = ["coal-output", "urban-jobs", "project-investment", "household-toilets"]
 
 
+MONTHS = 9  # 1—9月: each target's figures rise month by month, each month once
+
+
 def write_big_csv(path: Path, rows: int) -> None:
+    """`rows` figures that pass the figure check: target t{n} gets months 1…9, rising, so every
+    row is new (a ledger from write_big_seed knows the targets)."""
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("target,value,as_of,source,note\n")
         for i in range(rows):
-            target = TARGETS[i % len(TARGETS)]
-            out.write(
-                f"{target},{i % 997 + 1},2024-{i % 12 + 1:02d}-{i % 28 + 1:02d},盟统计局,行{i}\n"
-            )
+            target, month = divmod(i, MONTHS)
+            out.write(f"t{target:06d},{month + 1},2024-{month + 1:02d}-28,盟统计局,行{i}\n")
+
+
+def write_big_seed(path: Path, rows: int) -> Path:
+    """A seed of the targets write_big_csv names: flows of 100个 each."""
+    lines = ["[report]", 'title = "测试"', "year = 2024", 'key = "big-2024"', ""]
+    for n in range(-(-rows // MONTHS)):
+        lines += [
+            "[[target]]", f'id = "t{n:06d}"', 'section = "（一）"', f'indicator = "指标{n}"',
+            'kind = "flow"', 'comparator = "reach"', "value = 100", 'unit = "个"',
+            f'quote = "完成指标{n}100个"', "",
+        ]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def big_ledger(tmp_path) -> Path:
+    ledger = tmp_path / "big.db"
+    seed = write_big_seed(tmp_path / "big-seed.toml", ROWS)
+    made = subprocess.run(
+        [sys.executable, "-m", "xlgl", "--db", str(ledger), "init", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    return ledger
 
 
 def check(path: Path) -> int:
@@ -47,7 +76,8 @@ def import_command(ledger: Path, csv: Path) -> list[str]:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_killed_bulk_import_leaves_none_or_all_rows(ledger_path, tmp_path):
+def test_killed_bulk_import_leaves_none_or_all_rows(big_ledger, tmp_path):
+    ledger_path = big_ledger
     big = tmp_path / "big.csv"
     write_big_csv(big, ROWS)
     rng = random.Random()
@@ -77,12 +107,13 @@ def test_killed_bulk_import_leaves_none_or_all_rows(ledger_path, tmp_path):
     assert check(ledger_path) == base + ROWS
 
 
-def test_an_import_with_one_bad_row_at_the_end_changes_nothing(ledger_path, tmp_path):
+def test_an_import_with_one_bad_row_at_the_end_changes_nothing(big_ledger, tmp_path):
+    ledger_path = big_ledger
     """All or nothing without a kill: 20,000 good rows then one bad row."""
     csv = tmp_path / "almost.csv"
     write_big_csv(csv, 20_000)
     with csv.open("a", encoding="utf-8") as out:
-        out.write("coal-output,很多,2024-06-30,,\n")
+        out.write("t000000,很多,2024-06-30,,\n")
     before = ledger_path.read_bytes()
     result = subprocess.run(import_command(ledger_path, csv), capture_output=True, text=True)
     assert result.returncode == 2
@@ -90,7 +121,8 @@ def test_an_import_with_one_bad_row_at_the_end_changes_nothing(ledger_path, tmp_
     assert ledger_path.read_bytes() == before
 
 
-def test_the_csv_reader_streams_in_bounded_memory(ledger_path, tmp_path):
+def test_the_csv_reader_streams_in_bounded_memory(big_ledger, tmp_path):
+    ledger_path = big_ledger
     """rows() holds one row at a time: its peak memory does not grow with the file (a million-row
     file is read the same way; 60,000 rows keep the test quick)."""
     import tracemalloc

@@ -503,14 +503,28 @@ def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import_template(ctx, path, by)
         return
-    from xlgl.importer import ActualsFile, TargetIndex
+    from xlgl.importer import ActualsFile, TargetIndex, checked_rows
+    from xlgl.recording import FigureBook
 
+    skipped = [0]
     with open_ledger(ctx) as ledger:
         chosen = None if report_key is None else chosen_report(ledger, report_key, date.today())
         source = ActualsFile(path, TargetIndex.of_ledger(ledger, chosen), default_by=by)
+        targets = {(t.report, t.id): t for t in ledger.targets(report=chosen)}
+
+        def book() -> FigureBook:  # read inside add_rows' write: no other import slips between
+            known = FigureBook(date.today())
+            for key, figures in ledger.live_figures(None).items():
+                if key in targets:
+                    known.know_all(targets[key], figures)
+            return known
+
         with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
-            count = ledger.add_rows(rows)
-    typer.echo(f"已从 {path} 导入 {count} 条记录")
+            count = ledger.add_rows(checked_rows(rows, targets, book, skipped))
+    typer.echo(
+        f"已从 {path} 导入 {count} 条记录"
+        + (f"（{skipped[0]} 条已在台账中，未重复导入）" if skipped[0] else "")
+    )
 
 
 @app.command()

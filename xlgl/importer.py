@@ -19,9 +19,10 @@ import csv
 import operator
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -29,6 +30,7 @@ from xlgl.dates import parse_date
 from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.lookup import find_target
 from xlgl.model import Target
+from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
 from xlgl.store import Ledger, NewRow, readahead, translate_errors
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
@@ -340,3 +342,39 @@ class ActualsFile:
         self.bad_rows += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(f"第 {line} 行：{visible(one_line(reason))}")
+
+
+def checked_rows(
+    rows: Iterable[NewRow],
+    targets: dict[tuple[str, str], Target],
+    load_book: Callable[[], FigureBook],
+    skipped: list[int],
+) -> Iterator[NewRow]:
+    """The rows that pass the one figure check (xlgl/recording.py), in the file's order: a
+    duplicate of a figure the ledger (or the file) already has is left out and counted in
+    `skipped[0]`; a refused figure is collected, and when the rows end with any, RowErrors names
+    them all and the import's transaction rolls back. The book of what the ledger holds is loaded
+    when the first row is asked for: inside the write transaction that stores the rows."""
+    problems: list[str] = []
+    book = load_book()
+    days: dict[str, date] = {}
+    for row in rows:
+        report, target_id, value, _unit, as_of = row[:5]
+        day = days.get(as_of)
+        if day is None:
+            day = days[as_of] = date.fromisoformat(as_of)
+        try:
+            verdict = book.check(targets[(report, target_id)], value, day)
+        except FigureRefused as refused:
+            problems.append(str(refused))
+            continue
+        if verdict.action == DUPLICATE:
+            skipped[0] += 1
+            continue
+        yield row
+    if problems:
+        raise RowErrors(
+            f"有 {len(problems)} 个数字未通过检查，未导入任何数据：",
+            problems[:MAX_LISTED_ERRORS],
+            len(problems),
+        )

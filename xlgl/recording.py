@@ -225,7 +225,9 @@ def _check_date(target: Target, as_of: date, today: date, name: str) -> None:
 
 
 class _LiveFigures(Protocol):
-    def live_figures(self, targets: Iterable[Target]) -> dict[tuple[str, str], list[Any]]: ...
+    def live_figures(
+        self, targets: Iterable[Target] | None
+    ) -> dict[tuple[str, str], list[Any]]: ...
 
 
 def figure_book(store: _LiveFigures, targets: Iterable[Target], today: date) -> FigureBook:

@@ -252,8 +252,9 @@ class Ledger:
             )  # fmt: skip
         return self.record(record_id)
 
-    def live_figures(self, targets: Iterable[Target]) -> dict[tuple[str, str], list[Any]]:
-        """Each target's live figures as (as_of, value, record id), for the figure check."""
+    def live_figures(self, targets: Iterable[Target] | None) -> dict[tuple[str, str], list[Any]]:
+        """Each target's live figures as (as_of, value, record id), for the figure check; None:
+        every target that has any."""
         return rows.live_figures(self, targets)
 
     def add_records(self, records: Iterable[NewRecord]) -> int:

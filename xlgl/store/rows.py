@@ -115,16 +115,26 @@ class LedgerTargets:
 
 
 def live_figures(ledger: Ledger, targets: Any) -> dict[tuple[str, str], list[Any]]:
-    """Each target's live figures as (as_of, value, record id), oldest first."""
+    """Each target's live figures as (as_of, value, record id), oldest first; `targets` None:
+    every target of the ledger that has one (one query)."""
     found: dict[tuple[str, str], list[Any]] = {}
+    live = (
+        "r.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) "
+        "ORDER BY r.as_of, r.recorded_at, r.id"
+    )
+    if targets is None:
+        sql = f"SELECT r.report, r.target, r.as_of, r.value, r.id FROM records r WHERE {live}"
+        for report, target, as_of, value, record_id in ledger.conn.execute(sql):
+            found.setdefault((report, target), []).append(
+                (date.fromisoformat(as_of), value, record_id)
+            )
+        return found
     for target in targets:
         found[(target.report, target.id)] = [
             (date.fromisoformat(row[0]), row[1], row[2])
             for row in ledger.conn.execute(
-                "SELECT r.as_of, r.value, r.id FROM records r WHERE r.report = ? "
-                "AND r.target = ? AND r.value IS NOT NULL "
-                "AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) "
-                "ORDER BY r.as_of, r.recorded_at, r.id",
+                f"SELECT r.as_of, r.value, r.id FROM records r WHERE r.report = ? "
+                f"AND r.target = ? AND {live}",
                 [target.report, target.id],
             )
         ]
