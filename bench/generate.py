@@ -178,6 +178,8 @@ def _figure(t: dict, month: int, pace: float, rng: random.Random) -> float:
         x = base + (v - base) * share_of_year * pace
     else:  # growth, share: hover around the target, a little below or above
         x = v * rng.uniform(0.85, 1.1) if t["direction"] == "up" else v * rng.uniform(0.9, 1.15)
+        if t["kind"] == "share":
+            x = min(x, 100.0)  # a rate never passes 100%
     if t["kind"] == "milestone":
         return float(round(x))
     return round(x, 2)
