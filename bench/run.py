@@ -25,9 +25,9 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
-import sqlite3
 import sys
 import tempfile
 import time

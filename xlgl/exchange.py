@@ -28,6 +28,7 @@ from typing import Any
 
 from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
+from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
 from xlgl.store import Ledger
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
@@ -203,6 +204,11 @@ def import_records(
         for report, target in units:
             reports_of.setdefault(target, []).append(report)
         voiding: list[tuple[ExchangedRecord, str]] = []
+        targets = {(t.report, t.id): t for t in ledger.targets(include_retired=True)}
+        book = FigureBook(date.today())  # the one figure check, as for `xlgl record`
+        for key, figures in ledger.live_figures(None).items():
+            if key in targets:
+                book.know_all(targets[key], figures)
         for record in records:
             standing, report, problem = _standing(ledger, record, units, reports_of)
             if standing is Standing.PRESENT:
@@ -212,6 +218,15 @@ def import_records(
             elif record.voids is not None:
                 voiding.append((record, report))  # after the file's other records: they may be its
             else:
+                try:
+                    verdict = book.check(targets[(report, record.target)], record.value or 0.0,
+                                         record.as_of)  # fmt: skip
+                except FigureRefused as refused:
+                    errors.append(f"第 {record.line} 行：{refused}")
+                    continue
+                if verdict.action == DUPLICATE:  # the same figure under another UUID
+                    present += 1
+                    continue
                 _insert(ledger, record, report, units[(report, record.target)], None)
                 added += 1
         for record, report in voiding:
@@ -220,6 +235,8 @@ def import_records(
                 problem = f"作废的记录 {record.voids} 既不在本台账中，也不在文件中"
             elif voided["voids_id"] is not None:
                 problem = f"作废的记录 {record.voids} 本身是作废记录"
+            elif voided.get("voided"):
+                problem = f"记录 {record.voids} 已被作废，不能再作废"
             elif (voided["report"], voided["target"]) != (report, record.target):
                 problem = (
                     f"作废的记录 {record.voids} 属于目标 {voided['target']}，不是 {record.target}"

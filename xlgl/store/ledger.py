@@ -410,14 +410,15 @@ class Ledger:
                 yield dict(zip(names, row, strict=True))
 
     def record_by_uuid(self, record_uuid: str) -> dict[str, Any] | None:
-        """A record by UUID: id, report, target, value, as_of, and the UUID of what it voids."""
+        """A record by UUID: id, report, target, value, as_of, the UUID of what it voids, and
+        whether it is voided itself."""
         rows = self._read(
             "SELECT r.id, r.report, r.target, r.value, r.as_of, r.voids AS voids_id, "
-            "o.uuid AS voids FROM records r LEFT JOIN records o ON o.id = r.voids "
-            "WHERE r.uuid = ?",
+            "o.uuid AS voids, EXISTS (SELECT 1 FROM records x WHERE x.voids = r.id) AS voided "
+            "FROM records r LEFT JOIN records o ON o.id = r.voids WHERE r.uuid = ?",
             [record_uuid],
         )
-        names = ("id", "report", "target", "value", "as_of", "voids_id", "voids")
+        names = ("id", "report", "target", "value", "as_of", "voids_id", "voids", "voided")
         return dict(zip(names, rows[0], strict=True)) if rows else None
 
     # --- targets with their latest figure ------------------------------------------------------
