@@ -27,6 +27,8 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import run as bench_run  # noqa: E402
 
+pytestmark = pytest.mark.slow  # subprocesses and big files
+
 
 @pytest.fixture(scope="module")
 def small_ledger(tmp_path_factory) -> Path:

@@ -363,6 +363,7 @@ def test_markdown_to_a_file(recorded, tmp_path):
     assert path.read_text(encoding="utf-8").startswith("# ")
 
 
+@pytest.mark.slow
 def test_html_needs_an_output_file(recorded):
     result = recorded("report", "--as-of", AS_OF)
     assert result.exit_code == 2
@@ -454,6 +455,7 @@ def element(dom: str, element_id: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.texts[element_id])).strip()
 
 
+@pytest.mark.slow
 def test_console_scan_sees_errors(tmp_path):
     """The scan below is not vacuous: a page with a script error is caught."""
     page = tmp_path / "canary.html"
@@ -467,6 +469,7 @@ def test_console_scan_sees_errors(tmp_path):
     assert any("notDefined" in m for m in messages)
 
 
+@pytest.mark.slow
 def test_html_report_in_a_browser(recorded, tmp_path):
     chromium()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -515,6 +518,7 @@ def _title(dom: str) -> str:
     return found.group(1) if found else ""
 
 
+@pytest.mark.slow
 def test_payloads_run_no_script_in_a_browser(recorded, tmp_path):
     """An owner and a title that would set document.title if they ran: the HTML bulletin and
     the Markdown one rendered by a CommonMark renderer, opened in chromium."""
@@ -547,6 +551,7 @@ def test_payloads_run_no_script_in_a_browser(recorded, tmp_path):
         assert console_messages(loaded.stderr) == [], opened.name
 
 
+@pytest.mark.slow
 def test_a_bulletin_fit_to_issue_in_a_browser(recorded, ledger_path, tmp_path):
     """Office, 期号, section names from the report text, both averages, the department table
     and the 落款, as a browser shows them."""
@@ -591,6 +596,7 @@ def test_a_bulletin_fit_to_issue_in_a_browser(recorded, ledger_path, tmp_path):
 # --- the cron example ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_weekly_reports_example(recorded, ledger_path, tmp_path):
     import sys
 

@@ -15,8 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 WORKERS = 8
 RECORDS_EACH = 250
+
+pytestmark = pytest.mark.slow  # subprocesses at once
 
 # One worker process: records `count` figures through the CLI and prints its exit codes and the
 # longest time it waited for the write lock (measured around BEGIN IMMEDIATE).

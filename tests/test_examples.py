@@ -17,10 +17,13 @@ EXAMPLES = REPO / "examples"
 CRON_PATH = "/usr/bin:/bin"  # what cron gives a job
 SCRIPTS = ["weekly-overdue.sh", "nightly-import.sh", "weekly-reports.sh"]
 
-pytestmark = pytest.mark.skipif(
-    not (Path("/bin/sh").exists() and shutil.which("env", path=CRON_PATH)),
-    reason="needs a POSIX shell and env(1)",
-)
+pytestmark = [
+    pytest.mark.slow,  # shell scripts in subprocesses
+    pytest.mark.skipif(
+        not (Path("/bin/sh").exists() and shutil.which("env", path=CRON_PATH)),
+        reason="needs a POSIX shell and env(1)",
+    ),
+]
 needs_flock = pytest.mark.skipif(
     shutil.which("flock", path=CRON_PATH) is None, reason="needs flock(1) in /usr/bin:/bin"
 )

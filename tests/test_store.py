@@ -228,6 +228,7 @@ def test_the_read_ahead_worker_does_not_fork_inside_a_transaction(ledger_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="read-ahead forks on Linux only")
+@pytest.mark.slow
 def test_the_read_ahead_worker_dies_with_its_parent(tmp_path):
     """kill -9 of the importing process: its worker must not stay behind (issue 15 #16)."""
     script = tmp_path / "parent.py"

@@ -160,6 +160,7 @@ def hostile(ledger_path, tmp_path):
 
 
 @pytest.mark.parametrize("view", ["show", "history", "targets", "status"])
+@pytest.mark.slow
 def test_data_never_becomes_escape_codes_or_markup_in_a_pipe(hostile, view):
     args = {
         "show": ["show", "coal-output", *AS_OF],
@@ -226,6 +227,7 @@ def test_no_color_means_no_escape_codes_at_all(hostile, args):
 # --- folding is linear -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_200k_character_note_folds_promptly(ledger_path, capsys, monkeypatch):
     """No timing assertion (machines differ); the time is printed. Measured: 0.2 s for 200,000
     characters, 0.7 s for 1,000,000 (it was quadratic: 7.9 s for 1M)."""
@@ -265,6 +267,7 @@ def test_a_200k_character_note_folds_promptly(ledger_path, capsys, monkeypatch):
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.slow
 def test_in_tmux_nothing_is_wrapped_by_the_terminal(busy, width, tmp_path):
     socket = f"xlgl-test-{uuid.uuid4().hex[:8]}"
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]

@@ -226,6 +226,7 @@ def test_unwritable_destination_is_exit_2_and_leaves_no_temp_file(recorded, tmp_
     assert not list(tmp_path.glob(".xlgl-*"))
 
 
+@pytest.mark.slow
 def test_help_does_not_import_the_report_modules():
     code = (
         "import sys; from xlgl.cli import app; "
@@ -239,6 +240,7 @@ def test_help_does_not_import_the_report_modules():
 # --- texts too long for a cell -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_text_over_the_cell_limit_is_shortened_visibly_and_said(tmp_path):
     from datetime import date
 
@@ -294,6 +296,7 @@ def _word_heights(pdf: Path, page: int, tmp_path: Path) -> list[float]:
     return [float(high) - float(low) for low, high in boxes]
 
 
+@pytest.mark.slow
 def test_the_workbook_prints_in_libreoffice(tmp_path):
     """汇总 on one landscape A4 page; 目标 one page wide, the header on every page, a section
     per page run, text at least 9 pt; 记录 likewise. Page images go to test-artifacts/."""

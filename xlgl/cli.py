@@ -489,7 +489,8 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
                 evidence=r.evidence,
             )
             for r in records
-            if r.verdict is not None and r.verdict.action == "add" and r.as_of is not None
+            if r.verdict is not None and r.verdict.action == "add"
+            if r.value is not None and r.as_of is not None
         )
     skipped = sum(1 for r in records if r.verdict is not None) - count
     typer.echo(
@@ -545,7 +546,11 @@ def targets(
     with open_ledger(ctx) as ledger:
         chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
         found = ledger.targets(
-            report=chosen_report(ledger, report_key, date.today()), search=search, **chosen
+            report=chosen_report(ledger, report_key, date.today()),
+            search=search,
+            section=chosen["section"],
+            kind=chosen["kind"],
+            owner=chosen["owner"],
         )
     render.emit(render.TARGETS, found, fmt, wide=wide)
 
@@ -776,6 +781,10 @@ def export(
     where = files.destination(output) if output is not None else None
     day = as_of_date(as_of)
     if template:
+        if output is None:
+            raise InputError(
+                "请用 -o FILE 指定报送表文件，例如：xlgl export --template -o 报送表.xlsx"
+            )
         export_template(ctx, output, day, owner, title, report_key)
         return
     with open_ledger(ctx) as ledger, ledger.snapshot():  # the sheets agree with each other

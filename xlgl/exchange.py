@@ -129,8 +129,10 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError("不是 UTF-8 文本") from None
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise InputError(f"不是 JSON（{error.msg}）") from None
+    except ValueError as error:  # a number too long to read
+        raise InputError(f"不是可读的 JSON（{error}）") from None
     if not isinstance(data, dict):
         raise InputError("不是 JSON 对象")
     missing = [name for name in ("uuid", "target", "as_of", "recorded_at") if not data.get(name)]

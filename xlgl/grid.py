@@ -166,8 +166,8 @@ def wrap(text: str, width: int, *, indent: str = "", first: str = "") -> list[st
     lines: list[str] = []
     lead = first
     for paragraph in clean(text).split("\n"):
-        first = max(1, width - cell_len(lead))
-        pieces = _fold(paragraph, max(1, width - cell_len(indent)), first) or [""]
+        room = max(1, width - cell_len(lead))
+        pieces = _fold(paragraph, max(1, width - cell_len(indent)), room) or [""]
         lines.append(lead + pieces[0])
         lines.extend(indent + piece for piece in pieces[1:])
         lead = indent

@@ -20,12 +20,14 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xlgl.errors import InputError
+
+if TYPE_CHECKING:
+    from xlgl.store import Ledger
 from xlgl.model import Target
 from xlgl.units import format_number, format_value
 
@@ -46,7 +48,7 @@ class FigureRefused(InputError):
         self.overridable = overridable
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one a row of a million-row import: not frozen (frozen costs)
 class Verdict:
     action: str  # ADD or DUPLICATE
     value: float  # what to store: for an increment, the new cumulative
@@ -62,19 +64,26 @@ class _Figures:
     dates: list[date] = field(default_factory=list)  # sorted
     values: dict[date, float] = field(default_factory=dict)
     ids: dict[date, list[int]] = field(default_factory=dict)
+    highest: float = -math.inf  # the highest value put (a year-to-date total's last, usually)
 
     def put(self, as_of: date, value: float, record_id: int) -> None:
         if as_of not in self.values:
-            bisect.insort(self.dates, as_of)
+            if self.dates and as_of < self.dates[-1]:
+                bisect.insort(self.dates, as_of)
+            else:
+                self.dates.append(as_of)
             self.ids[as_of] = []
         self.values[as_of] = value
         self.ids[as_of].append(record_id)
+        if value > self.highest:
+            self.highest = value
 
     def drop(self, as_of: date) -> None:
         if as_of in self.values:
             self.dates.remove(as_of)
             del self.values[as_of]
             del self.ids[as_of]
+            self.highest = max(self.values.values(), default=-math.inf)
 
     def latest_not_after(self, as_of: date) -> float | None:
         index = bisect.bisect_right(self.dates, as_of)
@@ -132,7 +141,41 @@ class FigureBook:
         """Decide one figure (`value` already in the target's unit; for an increment, the amount
         added). `written_unit` is the unit the figure was written in ('' for a bare number, None
         when unknown). A figure accepted here is entered in the book, so the next check of the
-        same import sees it."""
+        same import sees it.
+
+        A million-row import calls this once a row: the plain case (a new date after the
+        target's other figures, nothing near a limit) is decided first, in a few comparisons;
+        anything else takes the full path below, which gives the reasons."""
+        book = self._book(target)
+        dates = book.dates
+        existing = book.values.get(as_of)
+        if existing is not None and not increment and existing == value:
+            return Verdict(DUPLICATE, value)  # the same figure again: as the full path decides
+        if (
+            not (increment or force or replace)
+            and (target.kind == "growth" or 0 <= value < MAX_MAGNITUDE)
+            and value > -MAX_MAGNITUDE
+            and target.start <= as_of <= self.today
+            and as_of <= target.due + LATEST_AFTER_DUE
+            and (not dates or as_of > dates[-1])
+            and (target.kind != "flow" or not dates or value >= book.highest - 1e-9)
+            and (not target.value or abs(value) <= PLAUSIBLE_FACTOR * abs(target.value))
+            and (target.unit != "%" or (value <= 100 and (value >= 1 or written_unit != "")))
+        ):
+            book.put(as_of, value, 0)
+            return Verdict(ADD, value)
+        return self._check(target, value, as_of, written_unit, increment, force, replace)
+
+    def _check(
+        self,
+        target: Target,
+        value: float,
+        as_of: date,
+        written_unit: str | None,
+        increment: bool,
+        force: bool,
+        replace: bool,
+    ) -> Verdict:
         name = f"{target.id}（{target.indicator}）"
         book = self._book(target)
         overridden: list[str] = []
@@ -241,13 +284,6 @@ def figure_book(store: _LiveFigures, targets: Iterable[Target], today: date) -> 
     return book
 
 
-class _Store(_LiveFigures, Protocol):
-    def write(self) -> AbstractContextManager[Any]: ...
-
-    def insert_record(self, report: str, target: str, value: float | None, unit: str | None,
-                      as_of: date, **fields: Any) -> int: ...  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Recorded:
     verdict: Verdict
@@ -255,7 +291,7 @@ class Recorded:
 
 
 def record_figure(
-    store: _Store,
+    store: Ledger,
     target: Target,
     value: float,
     as_of: date,
