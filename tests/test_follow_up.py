@@ -89,3 +89,26 @@ def test_co_owners_count_when_asked():
     rows = [row(shared, as_of, (50, D(2024, 6, 30)))]
     assert [line.owner for line in by_owner(rows)] == ["盟能源局"]
     assert {line.owner for line in by_owner(rows, lead_only=False)} == {"盟能源局", "盟发改委"}
+
+
+def test_chase_lists_every_owner_whose_april_figure_is_missing(xlgl):
+    import json
+
+    assert xlgl("assign", "key-projects-ready", "--owner", "盟发改委").exit_code == 0
+    assert xlgl("assign", "beef-processing-projects", "--owner", "盟农牧局").exit_code == 0
+    result = xlgl("chase", "--as-of", "2024-05-10", "--format", "json", "--exit-code")
+    assert result.exit_code == 1, result.output
+    rows = json.loads(result.stdout)
+    assert set(rows[0]) == {
+        "owner", "contact", "id", "indicator", "period_end", "report_due", "report"
+    }  # fmt: skip
+    beef = next(r for r in rows if r["id"] == "beef-processing-projects")
+    # an event target: April's progress, due by the 5th of May
+    assert (beef["owner"], beef["period_end"], beef["report_due"]) == (
+        "盟农牧局",
+        "2024-04-30",
+        "2024-05-05",
+    )
+    assert {"盟发改委", "盟农牧局"} <= {r["owner"] for r in rows}
+    table = xlgl("chase", "--as-of", "2024-05-10")
+    assert table.exit_code == 0 and "盟农牧局" in table.stdout and "应报未报" in table.stdout

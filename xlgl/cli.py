@@ -317,6 +317,68 @@ def overdue(
         raise typer.Exit(EXIT_FOUND)
 
 
+CHASE_FIELDS = ("owner", "contact", "id", "indicator", "period_end", "report_due", "report")
+
+
+@app.command()
+def chase(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    owner: OwnerOption = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="列出任何目标时以退出码 1 结束（供定时脚本判断）。")
+    ] = False,
+    report_key: ReportOption = None,
+) -> None:
+    """催报清单：按牵头单位列出应报未报的目标（哪一期、应于何日报送）和联系人。
+    有报送周期的目标按周期和出数滞后计，其余每月 report_day 日前报送上月进展。"""
+    from xlgl import render
+    from xlgl.filters import resolve_filters
+    from xlgl.follow_up import chase as chase_rows
+
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, owner=owner)
+        report = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=report, owner=chosen["owner"])
+        owed = chase_rows(rows, day, report_day=ledger.settings().report_day)
+    dicts = [
+        {
+            "owner": row.owner,
+            "contact": row.contact,
+            "id": row.id,
+            "indicator": row.indicator,
+            "period_end": row.period_end.isoformat(),
+            "report_due": row.report_due.isoformat(),
+            "report": row.report,
+        }
+        for row in owed
+    ]
+    if fmt is OutputFormat.json:
+        render.write_json(dicts)
+    elif fmt is OutputFormat.csv:
+        render.write_csv(dicts, CHASE_FIELDS)
+    else:
+        from xlgl.grid import clean
+
+        typer.echo(f"催报清单（截至 {day.isoformat()}）")
+        current = None
+        for row in owed:
+            if row.owner != current:
+                current = row.owner
+                contact = f"（联系人：{clean(row.contact)}）" if row.contact else ""
+                typer.echo(f"{clean(row.owner)}{contact}")
+            typer.echo(
+                f"  {row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
+                f"应于 {row.report_due.isoformat()} 前报送"
+            )
+        owners = len({row.owner for row in owed})
+        typer.echo(f"共 {len(owed)} 个目标应报未报，涉及 {owners} 个单位")
+    if exit_code and owed:
+        raise typer.Exit(EXIT_FOUND)
+
+
 @app.command(
     context_settings={"ignore_unknown_options": True},  # a negative growth rate: -1.2
     epilog=(
