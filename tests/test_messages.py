@@ -19,6 +19,7 @@ ALLOWED = {
     "all",
     "alias",
     "extract",
+    "chase",
     "python",
     "csv",
     "json",
