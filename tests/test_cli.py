@@ -419,3 +419,33 @@ def test_version():
 
     result = CliRunner().invoke(app, ["--version"])
     assert (result.exit_code, result.stdout.strip()) == (0, f"xlgl {__version__}")
+
+
+def test_force_and_replace_do_what_they_say_and_leave_a_trace(xlgl, ledger_path):
+    before = ledger_path.read_bytes()
+    refused = xlgl("record", "gdp-growth", "0.056", "--as-of", "2024-06-30")
+    assert refused.exit_code == 2 and "像是把百分数写成了小数" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert ledger_path.read_bytes() == before
+    forced = xlgl("record", "gdp-growth", "0.056", "--as-of", "2024-06-30", "--force")
+    assert forced.exit_code == 0 and "强制录入" in forced.stdout
+    conflict = xlgl("record", "gdp-growth", "5.6", "--as-of", "2024-06-30")
+    assert conflict.exit_code == 2 and "--replace" in conflict.stderr
+    replaced = xlgl("record", "gdp-growth", "5.6%", "--as-of", "2024-06-30", "--replace")
+    assert replaced.exit_code == 0 and "作废 #1" in replaced.stdout
+    history = json.loads(xlgl("history", "gdp-growth", "-f", "json").stdout)
+    assert [(r["id"], r["value"], r["voids"], r["voided"], r["forced"]) for r in history] == [
+        (1, 0.056, None, True, True),
+        (2, 5.6, None, False, False),
+        (3, None, 1, False, False),
+    ]
+    assert "强制录入" in history[0]["note"] and history[2]["note"] == "由 #2 取代"
+    assert status_of(xlgl, "gdp-growth", "2024-06-30")["latest"] == 5.6
+
+
+@pytest.mark.parametrize("as_of", ["2099-03-31", "1999-06-01"])  # the future; before the start
+def test_dates_outside_the_target_year_are_refused(xlgl, ledger_path, as_of):
+    before = ledger_path.read_bytes()
+    result = xlgl("record", "household-toilets", "100", "--as-of", as_of)
+    assert result.exit_code == 2, result.output
+    assert ledger_path.read_bytes() == before
