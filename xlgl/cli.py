@@ -567,7 +567,7 @@ def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str 
         import_template(ctx, path, by)
         return
     from xlgl.importer import ActualsFile, TargetIndex, checked_rows
-    from xlgl.recording import FigureBook
+    from xlgl.recording import FigureBook, figure_book
 
     skipped = [0]
     with open_ledger(ctx) as ledger:
@@ -576,11 +576,7 @@ def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str 
         targets = {(t.report, t.id): t for t in ledger.targets(report=chosen)}
 
         def book() -> FigureBook:  # read inside add_rows' write: no other import slips between
-            known = FigureBook(date.today())
-            for key, figures in ledger.live_figures(None).items():
-                if key in targets:
-                    known.know_all(targets[key], figures)
-            return known
+            return figure_book(ledger, targets.values(), date.today())
 
         with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
             count = ledger.add_rows(checked_rows(rows, targets, book, skipped))

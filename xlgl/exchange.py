@@ -28,7 +28,7 @@ from typing import Any
 
 from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
-from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
+from xlgl.recording import DUPLICATE, FigureRefused, figure_book
 from xlgl.store import Ledger
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
@@ -207,10 +207,7 @@ def import_records(
             reports_of.setdefault(target, []).append(report)
         voiding: list[tuple[ExchangedRecord, str]] = []
         targets = {(t.report, t.id): t for t in ledger.targets(include_retired=True)}
-        book = FigureBook(date.today())  # the one figure check, as for `xlgl record`
-        for key, figures in ledger.live_figures(None).items():
-            if key in targets:
-                book.know_all(targets[key], figures)
+        book = figure_book(ledger, targets.values(), date.today())  # as for `xlgl record`
         for record in records:
             standing, report, problem = _standing(ledger, record, units, reports_of)
             if standing is Standing.PRESENT:

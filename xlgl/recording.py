@@ -276,12 +276,17 @@ class _LiveFigures(Protocol):
 def figure_book(store: _LiveFigures, targets: Iterable[Target], today: date) -> FigureBook:
     """A book of what the ledger holds for `targets` (read it inside the write transaction that
     records the checked figures, so no other writer slips a figure in between)."""
-    targets = list(targets)
-    book = FigureBook(today)
     by_key = {(t.report, t.id): t for t in targets}
-    for key, figures in store.live_figures(targets).items():
-        book.know_all(by_key[key], figures)
+    book = FigureBook(today)
+    # a few targets (a record, a 报送表): a query each; an import's many: one query for all
+    asked = None if len(by_key) > FEW_TARGETS else list(by_key.values())
+    for key, figures in store.live_figures(asked).items():
+        if key in by_key:
+            book.know_all(by_key[key], figures)
     return book
+
+
+FEW_TARGETS = 50
 
 
 @dataclass(frozen=True)
