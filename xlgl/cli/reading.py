@@ -1,0 +1,243 @@
+"""Commands that read the ledger: status, overdue, chase, targets, show, history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from xlgl.cli.app import OutputFormat, app
+from xlgl.cli.common import (
+    AsOfOption,
+    ExitCodeOption,
+    FormatOption,
+    KindOption,
+    OwnerOption,
+    ReportOption,
+    SearchOption,
+    SectionOption,
+    StatusOption,
+    TargetArgument,
+    WideOption,
+    as_of_date,
+    chosen_report,
+    find,
+    open_ledger,
+    status_of,
+)
+from xlgl.errors import EXIT_FOUND
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    section: SectionOption = None,
+    kind: KindOption = None,
+    owner: OwnerOption = None,
+    search: SearchOption = None,
+    only_status: StatusOption = None,
+    wide: WideOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
+
+    day = as_of_date(as_of)
+    statuses = resolve_statuses(only_status)
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        rows = status_of(
+            ledger,
+            day,
+            report=chosen_report(ledger, report_key, day),
+            search=search,
+            statuses=statuses,
+            **chosen,
+        )
+    from xlgl import render
+
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度", wide=wide)
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="状态",
+            help="只列某状态，名称同 status --status：逾期 overdue、预警 at-risk/at_risk …",
+        ),
+    ] = None,
+    section: SectionOption = None,
+    owner: OwnerOption = None,
+    exit_code: ExitCodeOption = False,
+    wide: WideOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """逾期和预警的目标，最严重的在前，每项附原因（逾期天数、落后百分点、应报未报、剩余月均需完成）。"""
+    from xlgl.filters import resolve_filters, resolve_statuses
+    from xlgl.progress import severity
+    from xlgl.words import AT_RISK, MISSED, OVERDUE
+
+    wanted = resolve_statuses(only) or (OVERDUE, MISSED, AT_RISK)
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, section=section, owner=owner)
+        report = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=report, statuses=wanted, **chosen)
+    rows.sort(key=severity)
+    from xlgl import render
+
+    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警", wide=wide)
+    if exit_code and rows:
+        raise typer.Exit(EXIT_FOUND)
+
+
+CHASE_FIELDS = ("owner", "contact", "id", "indicator", "period_end", "report_due", "report")
+
+
+@app.command()
+def chase(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    owner: OwnerOption = None,
+    exit_code: ExitCodeOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """催报清单：按牵头单位列出应报未报的目标（哪一期、应于何日报送）和联系人。
+    有报送周期的目标按周期和出数滞后计，其余每月 report_day 日前报送上月进展。"""
+    from xlgl import render
+    from xlgl.filters import resolve_filters
+    from xlgl.follow_up import chase as chase_rows
+
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, owner=owner)
+        report = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=report, owner=chosen["owner"])
+        owed = chase_rows(rows, day, report_day=ledger.settings().report_day)
+    dicts = [
+        {
+            "owner": row.owner,
+            "contact": row.contact,
+            "id": row.id,
+            "indicator": row.indicator,
+            "period_end": row.period_end.isoformat(),
+            "report_due": row.report_due.isoformat(),
+            "report": row.report,
+        }
+        for row in owed
+    ]
+    if fmt is OutputFormat.json:
+        render.write_json(dicts)
+    elif fmt is OutputFormat.csv:
+        render.write_csv(dicts, CHASE_FIELDS)
+    else:
+        from xlgl.grid import clean
+
+        typer.echo(f"催报清单（截至 {day.isoformat()}）")
+        current = None
+        for row in owed:
+            if row.owner != current:
+                current = row.owner
+                contact = f"（联系人：{clean(row.contact)}）" if row.contact else ""
+                typer.echo(f"{clean(row.owner)}{contact}")
+            typer.echo(
+                f"  {row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
+                f"应于 {row.report_due.isoformat()} 前报送"
+            )
+        owners = len({row.owner for row in owed})
+        typer.echo(f"共 {len(owed)} 个目标应报未报，涉及 {owners} 个单位")
+    if exit_code and owed:
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.command()
+def targets(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.table,
+    section: SectionOption = None,
+    kind: KindOption = None,
+    owner: OwnerOption = None,
+    search: SearchOption = None,
+    wide: WideOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """列出目标清单，按章节分组。"""
+    from xlgl import render
+    from xlgl.filters import resolve_filters
+
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        found = ledger.targets(
+            report=chosen_report(ledger, report_key, date.today()),
+            search=search,
+            section=chosen["section"],
+            kind=chosen["kind"],
+            owner=chosen["owner"],
+        )
+    render.emit(render.TARGETS, found, fmt, wide=wide)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target: TargetArgument,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    report_key: ReportOption = None,
+) -> None:
+    """一个目标的定义、报告原文、当前进度和全部记录。"""
+    from xlgl import render
+
+    day = as_of_date(as_of)
+    with open_ledger(ctx) as ledger:
+        found = find(ledger, target, chosen_report(ledger, report_key, day))
+        row = status_of(ledger, day, target=found)[0]
+        places = ledger.target_places(found)
+        records = ledger.records(found)
+    if fmt is OutputFormat.table:
+        render.print_target_detail(row, places, records)
+    elif fmt is OutputFormat.json:
+        data = render.status_dict(row) | {
+            "quote": found.quote,
+            "offset": found.offset,
+            "places": places,
+            "records": [render.record_dict(r) for r in records],
+        }
+        render.write_json([data])
+    else:
+        render.write_csv([render.status_dict(row)], render.STATUS_FIELDS)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Argument(help="只看这个目标（id 或指标名）。")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="只列截至这一天（含）的记录。"),
+    ] = None,
+    wide: WideOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """全部记录（含作废记录），按录入先后。"""
+    from xlgl import render
+
+    until = as_of_date(as_of) if as_of else None
+    with open_ledger(ctx) as ledger:
+        chosen = chosen_report(ledger, report_key, date.today())
+        if target:
+            records = ledger.records(find(ledger, target, chosen), until=until)
+        else:
+            records = ledger.records(report=chosen, until=until)
+    render.emit(render.RECORDS, records, fmt, wide=wide)
