@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from xlgl.cli import app
 
-# gdp-growth is 6%左右: 61 is more than ten times it. coal-output is a year-to-date total: 0.5亿吨
-# as of 09-30 falls below the 0.8亿吨 recorded as of 07-31.
+# gdp-growth is 6%左右: 56 is 50 个百分点 above it. coal-output is 1.4亿吨: 14.1 is over ten times
+# it; and it is a year-to-date total: 0.5亿吨 as of 09-30 falls below the 0.8亿吨 recorded as of 07-31.
 BAD_FIGURES = [
-    ("gdp-growth", "61", "2024-06-30", "超过目标值 6% 的 10 倍"),
+    ("gdp-growth", "56", "2024-06-30", "与目标 6% 相差超过 25 个百分点"),
+    ("coal-output", "14.1", "2024-06-30", "超过目标值 1.4亿吨 的 10 倍"),
     ("coal-output", "0.5", "2024-09-30", "低于截至 2024-07-31 的 0.8亿吨"),
 ]
 

@@ -36,7 +36,8 @@ def refused(figures: FigureBook, target: Target, value: float, as_of: date, **op
     ("target", "value", "as_of", "words"),
     [
         (GDP, 0.056, D(2024, 6, 30), "像是把百分数写成了小数，5.6% 请写 5.6 或 5.6%"),
-        (GDP, 61, D(2024, 6, 30), "超过目标值 6% 的 10 倍"),
+        (GDP, 56, D(2024, 6, 30), "增速 56% 与目标 6% 相差超过 25 个百分点"),  # 56 − 6 = 50
+        (GDP, -20, D(2024, 6, 30), "增速 -20% 与目标 6% 相差超过 25 个百分点"),  # 6 − (−20) = 26
         (JOBLESS, 101, D(2024, 6, 30), "比率不会超过 100%"),
         (COAL, 14.1, D(2024, 6, 30), "超过目标值 1.4亿吨 的 10 倍"),
     ],
@@ -47,6 +48,11 @@ def test_implausible_figures_are_refused_unless_forced(target, value, as_of, wor
     verdict = book().check(target, value, as_of, written_unit="", force=True)
     assert verdict.action == ADD and verdict.forced
     assert any(words.split("，")[0] in text for text in verdict.overridden)
+
+
+@pytest.mark.parametrize("value", [31, 12, 0, -5, -19])  # within 25 个百分点 of 6%
+def test_growth_rates_within_25_points_of_their_target_are_taken(value):
+    assert book().check(GDP, value, D(2024, 6, 30), written_unit="%").action == ADD
 
 
 def test_a_fraction_written_with_its_percent_sign_is_what_it_says():

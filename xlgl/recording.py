@@ -7,8 +7,8 @@ the same import has accepted so far) and `FigureBook.check` decides one figure:
   be negative, a date in the future, before the target's start or more than 366 days after its due
   date, a figure for a date that already has a different one (unless `replace`);
 - refused unless `force` (and then recorded as forced): a percent typed as a fraction (0.056 for a
-  5.6% target of 2% or more), more than 10× the target value, a rate (share) over 100%, a
-  year-to-date total (flow) that falls
+  5.6% target of 2% or more), more than 10× the target value, a growth rate more than 25 个百分点
+  from its target (56% against 6%), a rate (share) over 100%, a year-to-date total (flow) that falls
   over time, an increment (`--add`) before a later figure;
 - skipped as a duplicate: the same target, date and value as a live figure.
 
@@ -33,6 +33,7 @@ from xlgl.units import format_number, format_value
 
 MAX_MAGNITUDE = 1e15  # beyond this a float no longer holds every integer: surely a typo
 PLAUSIBLE_FACTOR = 10  # a figure over 10× the target value is refused unless forced
+RATE_SPREAD_POINTS = 25  # a growth rate this far from its target (56% for 6%) is refused unless forced
 FRACTION_PERCENT_FLOOR = 2  # a percent target of 2% or more given a bare value below 1
 LATEST_AFTER_DUE = timedelta(days=366)
 
@@ -160,6 +161,7 @@ class FigureBook:
             and (not dates or as_of > dates[-1])
             and (target.kind != "flow" or not dates or value >= book.highest - 1e-9)
             and (not target.value or abs(value) <= PLAUSIBLE_FACTOR * abs(target.value))
+            and (target.kind != "growth" or abs(value - target.value) <= RATE_SPREAD_POINTS)
             and (target.unit != "%" or (value <= 100 and (value >= 1 or written_unit != "")))
         ):
             book.put(as_of, value, 0)
@@ -216,6 +218,12 @@ class FigureBook:
             )
         if target.kind == "share" and target.unit == "%" and value > 100:
             soft(f"{format_number(value)}% 的比率不会超过 100%")
+        elif target.kind == "growth" and abs(value - target.value) > RATE_SPREAD_POINTS:
+            soft(
+                f"增速 {format_value(value, target.unit)} 与目标 "
+                f"{format_value(target.value, target.unit)} 相差超过 {RATE_SPREAD_POINTS} 个百分点，"
+                "请核对"
+            )
         elif target.value and abs(value) > PLAUSIBLE_FACTOR * abs(target.value):
             soft(
                 f"{format_value(value, target.unit)} 超过目标值 "
