@@ -33,7 +33,7 @@ from xlgl.units import format_number, format_value
 
 MAX_MAGNITUDE = 1e15  # beyond this a float no longer holds every integer: surely a typo
 PLAUSIBLE_FACTOR = 10  # a figure over 10× the target value is refused unless forced
-RATE_SPREAD_POINTS = 25  # a growth rate this far from its target (56% for 6%) is refused unless forced
+RATE_SPREAD_POINTS = 25  # a growth rate this far (个百分点) from its target: refused unless forced
 FRACTION_PERCENT_FLOOR = 2  # a percent target of 2% or more given a bare value below 1
 LATEST_AFTER_DUE = timedelta(days=366)
 
