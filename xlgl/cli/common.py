@@ -133,7 +133,7 @@ def status_of(
     from xlgl.evaluate import status_rows
 
     pairs = ledger.iter_targets_with_latest(day, **filters)
-    return status_rows(pairs, day, ledger.settings(), statuses, history=ledger.live_figures)
+    return status_rows(pairs, day, ledger.settings(), statuses, history=ledger.counted_figures)
 
 
 def chosen_report(ledger: Ledger, given: str | None, day: date) -> str | None:
