@@ -13,7 +13,9 @@ verification (销号); after the records come the verdicts on them, records of t
     {"uuid": "…", "verifies": "<the record's UUID>", "verdict": "verified", "by": "…",
      "at": "2024-10-08T01:02:03.000000+00:00", "reason": null, "report": "xlgl-2024"}
 
-A figure imported into a ledger that requires verification waits there too. Importing adds only the records the ledger lacks, so the same file
+A figure imported into a ledger that requires verification waits there too.
+
+Importing adds only the records the ledger lacks, so the same file
 imported twice adds nothing the second time. The whole file goes in or nothing does: a line that is
 not such an object, a target the receiving ledger does not have, a unit that differs from the
 target's, or a void whose record is nowhere to be found rejects the file, naming every bad line.
@@ -35,7 +37,7 @@ from typing import Any
 from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
 from xlgl.recording import DUPLICATE, FigureRefused, figure_book
-from xlgl.store import Ledger
+from xlgl.store import Ledger, reviews
 from xlgl.store.reviews import VERDICT_FIELDS
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
@@ -222,7 +224,7 @@ def import_records(
             reports_of.setdefault(target, []).append(report)
         voiding: list[tuple[ExchangedRecord, str]] = []
         verdicts: list[ExchangedVerdict] = []
-        waits = ledger.requires_verification()
+        waiting = reviews.waits(ledger)
         targets = {(t.report, t.id): t for t in ledger.targets(include_retired=True)}
         book = figure_book(ledger, targets.values(), date.today())  # as for `xlgl record`
         for record in records:
@@ -247,7 +249,7 @@ def import_records(
                     present += 1
                     continue
                 _insert(ledger, record, report, units[(report, record.target)], None,
-                        record.submitted or waits)  # fmt: skip
+                        record.submitted or waiting)  # fmt: skip
                 added += 1
         for record, report in voiding:
             voided = ledger.record_by_uuid(record.voids or "")

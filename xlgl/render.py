@@ -471,7 +471,9 @@ def print_records_table(
         elif record.voided:
             value = f"{format_value(record.value, record.unit)}（已作废）"
         else:
-            value = format_value(record.value, record.unit) + REVIEW_MARKS.get(record.review, "")
+            value = format_value(record.value, record.unit) + REVIEW_MARKS.get(
+                record.review or "", ""
+            )
         dim = "bright_black" if record.voids is not None or record.voided else ""
         cells = (
             str(record.id),

@@ -70,7 +70,7 @@ def pending(
     wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
-    """待复核的实绩：台账要求复核（require_verification）时登记、尚未复核或退回的记录，按录入先后。"""
+    """待复核的实绩：台账要求复核时登记、尚未复核也未退回的记录，按录入先后。"""
     from xlgl.filters import resolve_filters
     from xlgl.store.reviews import waiting
 

@@ -46,6 +46,8 @@ def add_rows(ledger: Ledger, rows: Iterable[NewRow]) -> int:
 
     A read-ahead worker feeding `rows` (xlgl/store/readahead.py) must have been started before
     this is called: the transaction begins here, and no process may fork while it is open."""
+    from xlgl.store import reviews
+
     conn = ledger.conn
     now, login = utc_now(), login_name()
     head, start = uuid7_run(time.time_ns() // 1_000_000)
@@ -55,7 +57,7 @@ def add_rows(ledger: Ledger, rows: Iterable[NewRow]) -> int:
     index_sql = None
     with bulk_pragmas(conn), ledger.write():
         held = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
-        submitted = ledger.requires_verification()  # 销号: the whole file waits for verification
+        submitted = reviews.waits(ledger)  # 销号: the whole file waits for verification
         rebuild_after = max(REBUILD_AFTER, held)
         while chunk := list(itertools.islice(rows, ROWS_PER_INSERT)):
             if set(map(len, chunk)) != {NEW_ROW_WIDTH}:  # flattened below: must not shift

@@ -35,7 +35,7 @@ from typing import Any
 
 from xlgl.errors import InputError, LedgerError
 from xlgl.model import SETTING_NAMES, Actual, NewRecord, Record, Settings, Target
-from xlgl.store import bulk, rows, sqlite
+from xlgl.store import bulk, reviews, rows, sqlite
 from xlgl.store.rows import (
     ACTUAL_SELECT,
     LATEST_LIVE_RECORD,
@@ -252,34 +252,22 @@ class Ledger:
             )  # fmt: skip
         return self.record(record_id)
 
-    def live_figures(
-        self, targets: Iterable[Target] | None, *, counted: bool = False
-    ) -> dict[tuple[str, str], list[Any]]:
-        """Each target's live figures as (as_of, value, record id), for the figure check (those
-        awaiting verification included); with `counted`, only those that count. None: every
-        target that has any."""
-        return rows.live_figures(self, targets, counted=counted)
-
-    def counted_figures(self, targets: Iterable[Target] | None) -> dict[tuple[str, str], list[Any]]:
-        return rows.live_figures(self, targets, counted=True)
-
-    def requires_verification(self) -> bool:
-        """Whether a figure recorded now waits for verification (the setting, m003)."""
-        found = self._read("SELECT value FROM settings WHERE key = 'require_verification'")
-        return bool(found and found[0][0])
+    def live_figures(self, targets: Iterable[Target] | None) -> dict[tuple[str, str], list[Any]]:
+        """Each target's live figures as (as_of, value, record id), for the figure check; None:
+        every target that has any."""
+        return rows.live_figures(self, targets)
 
     def add_records(self, records: Iterable[NewRecord]) -> int:
         """Append many figures in one transaction: all of them, or (on any error) none."""
         records = list(records)
         if any(r.forced or r.progress or r.problems or r.next_steps or r.evidence for r in records):
             with self.write():  # what the bulk insert has no columns for: one by one
-                submitted = self.requires_verification()
                 for r in records:
                     report, unit = self._report_and_unit(r.target, r.report)
                     self.insert_record(
                         report, r.target, r.value, unit, r.as_of, by=r.by, source=r.source,
                         note=r.note, forced=r.forced, progress=r.progress, problems=r.problems,
-                        next_steps=r.next_steps, evidence=r.evidence, submitted=submitted,
+                        next_steps=r.next_steps, evidence=r.evidence,
                     )  # fmt: skip
             return len(records)
         rows = []
@@ -327,12 +315,9 @@ class Ledger:
         problems: str | None = None,
         next_steps: str | None = None,
         evidence: str | None = None,
-        submitted: bool | None = None,
+        submitted: bool | None = None,  # waits for verification; None: as the setting says
     ) -> int:
-        """Insert one record; call inside `write()`. Returns its id. A figure is `submitted`
-        (waits for verification) when the ledger requires verification, unless told."""
-        if submitted is None:
-            submitted = value is not None and self.requires_verification()
+        """Insert one record; call inside `write()`. Returns its id."""
         cursor = self.conn.execute(
             "INSERT INTO records (uuid, report, target, value, unit, as_of, recorded_at, "
             '"by", source, note, voids, forced, progress, problems, next_steps, evidence, '
@@ -340,7 +325,7 @@ class Ledger:
             [
                 record_uuid or bulk.uuid7(), report, target, value, unit, as_of.isoformat(),
                 recorded_at or utc_now(), by or login_name(), source, note, voids, int(forced),
-                progress, problems, next_steps, evidence, int(submitted),
+                progress, problems, next_steps, evidence, reviews.flag(self, value, submitted),
             ],
         )  # fmt: skip
         return int(cursor.lastrowid or 0)
@@ -389,13 +374,11 @@ class Ledger:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         sql = f"""
             SELECT r.id, r.uuid, r.target, r.value, coalesce(r.unit, t.unit) AS unit, r.as_of,
-                   r.recorded_at, r."by", r.source, r.note, r.voids,
+                   r.recorded_at, r."by", r.source, r.note, r.voids, r.submitted, c.verdict,
                    EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) AS voided,
-                   r.report, r.forced, r.progress, r.problems, r.next_steps, r.evidence,
-                   r.submitted, (SELECT c.verdict FROM verifications c WHERE c.record = r.id)
-                       AS verdict
+                   r.report, r.forced, r.progress, r.problems, r.next_steps, r.evidence
             FROM records r JOIN targets t ON t.report = r.report AND t.id = r.target
-            {where}
+            LEFT JOIN verifications c ON c.record = r.id {where}
             ORDER BY r.id
         """
         with translate_errors(self.path, self.timeout):
@@ -406,19 +389,16 @@ class Ledger:
                 data = dict(zip(names, row, strict=True))
                 data["as_of"] = date.fromisoformat(data["as_of"])
                 data["voided"], data["forced"] = bool(data["voided"]), bool(data["forced"])
-                data["submitted"] = bool(data["submitted"])
                 records.append(Record(**data))
         return records
 
     def export_records(self, report: str | None = None) -> Iterator[dict[str, Any]]:
         """Every record, oldest first, voiding records included, in the exchange form: a voiding
-        record's `voids` is the UUID of the record it voids; then every verdict (store/reviews.py).
-        One read snapshot, streamed."""
+        record's `voids` is the UUID of the record it voids; then the verdicts. One snapshot."""
         where = "WHERE r.report = ?" if report is not None else ""
         sql = f"""
             SELECT r.uuid, r.target, r.value, coalesce(r.unit, t.unit) AS unit, r.as_of,
-                   r.recorded_at, r."by", r.source, r.note, o.uuid AS voids, r.report,
-                   r.submitted = 1 AS submitted
+                   r.recorded_at, r."by", r.source, r.note, o.uuid AS voids, r.report, r.submitted
             FROM records r JOIN targets t ON t.report = r.report AND t.id = r.target
             LEFT JOIN records o ON o.id = r.voids
             {where}
@@ -428,12 +408,8 @@ class Ledger:
             cursor = self.conn.execute(sql, [] if report is None else [report])
             names = [column[0] for column in cursor.description]
             for row in cursor:
-                data = dict(zip(names, row, strict=True))
-                data["submitted"] = bool(data["submitted"])
-                yield data
-        from xlgl.store.reviews import export_reviews
-
-        yield from export_reviews(self, report)  # verdicts after the records they judge
+                yield dict(zip(names, row, strict=True)) | {"submitted": bool(row[-1])}
+        yield from reviews.export_reviews(self, report)  # verdicts after the records they judge
 
     def record_by_uuid(self, record_uuid: str) -> dict[str, Any] | None:
         """A record by UUID: id, report, target, value, as_of, the UUID of what it voids, and

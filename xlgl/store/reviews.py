@@ -15,8 +15,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from xlgl.model import Review
-from xlgl.store import bulk
-from xlgl.store.rows import target_filter
+from xlgl.store.bulk import uuid7
+from xlgl.store.rows import live_figures, target_filter
 from xlgl.store.sqlite import translate_errors, utc_now
 
 if TYPE_CHECKING:
@@ -33,6 +33,25 @@ WAITING = """r.submitted = 1 AND r.value IS NOT NULL
 #: The keys of a verdict in the exchange file (xlgl/exchange.py): `verifies` is the UUID of the
 #: record it judges.
 VERDICT_FIELDS = ("uuid", "verifies", "verdict", "by", "at", "reason", "report")
+
+
+def waits(ledger: Ledger) -> bool:
+    """Whether a figure recorded now waits for verification (the setting require_verification)."""
+    found = ledger._read("SELECT value FROM settings WHERE key = 'require_verification'")
+    return bool(found and found[0][0])
+
+
+def flag(ledger: Ledger, value: float | None, given: bool | None) -> int:
+    """A new record's `submitted` column: as `given`, else 1 for a figure (not a void) recorded
+    while the ledger requires verification."""
+    if given is None:
+        given = value is not None and waits(ledger)
+    return int(given)
+
+
+def counted_figures(ledger: Ledger, targets: Any) -> dict[tuple[str, str], list[Any]]:
+    """Ledger.live_figures, but only the figures that count (a submitted one once verified)."""
+    return live_figures(ledger, targets, counted=True)
 
 
 def review_of(ledger: Ledger, record_id: int) -> Review | None:
@@ -57,7 +76,7 @@ def add_review(
     cursor = ledger.conn.execute(
         'INSERT INTO verifications (uuid, record, verdict, "by", at, reason) '
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [review_uuid or bulk.uuid7(), record_id, verdict, by, at or utc_now(), reason],
+        [review_uuid or uuid7(), record_id, verdict, by, at or utc_now(), reason],
     )
     return int(cursor.lastrowid or 0)
 
