@@ -20,6 +20,8 @@ ALLOWED = {
     "alias",
     "extract",
     "chase",
+    "verify",  # 销号
+    "pending",
     "python",
     "csv",
     "json",
@@ -195,6 +197,8 @@ COMMANDS = [
     ["report"],
     ["export-records"],
     ["import-records"],
+    ["verify"],
+    ["pending"],
 ]
 
 

@@ -7,7 +7,15 @@ One JSON object a line, oldest record first:
      "voids": null}
 
 A voiding record has `"value": null` and `voids` set to the UUID of the record it voids (ids differ
-between ledgers; UUIDs do not). Importing adds only the records the ledger lacks, so the same file
+between ledgers; UUIDs do not). `submitted` is true for a figure made while its ledger required
+verification (销号); after the records come the verdicts on them, records of their own:
+
+    {"uuid": "…", "verifies": "<the record's UUID>", "verdict": "verified", "by": "…",
+     "at": "2024-10-08T01:02:03.000000+00:00", "reason": null, "report": "xlgl-2024"}
+
+A figure imported into a ledger that requires verification waits there too.
+
+Importing adds only the records the ledger lacks, so the same file
 imported twice adds nothing the second time. The whole file goes in or nothing does: a line that is
 not such an object, a target the receiving ledger does not have, a unit that differs from the
 target's, or a void whose record is nowhere to be found rejects the file, naming every bad line.
@@ -29,7 +37,8 @@ from typing import Any
 from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
 from xlgl.recording import DUPLICATE, FigureRefused, figure_book
-from xlgl.store import Ledger
+from xlgl.store import Ledger, reviews
+from xlgl.store.reviews import VERDICT_FIELDS
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
 
@@ -45,6 +54,7 @@ FIELDS = (
     "note",
     "voids",
     "report",
+    "submitted",
 )
 
 
@@ -66,6 +76,7 @@ class ExchangedRecord:
     note: str | None
     voids: str | None
     report: str | None = None
+    submitted: bool = False  # made where verification was required: it waits here too
 
 
 class Standing(Enum):
@@ -88,13 +99,16 @@ def write_records(records: Iterable[dict[str, Any]], path: Path | str) -> int:
 def _write_lines(records: Iterable[dict[str, Any]], out: Any) -> int:
     count = 0
     for record in records:
-        out.write(json.dumps({k: record[k] for k in FIELDS}, ensure_ascii=False, allow_nan=False))
+        keys = VERDICT_FIELDS if "verdict" in record else FIELDS
+        out.write(json.dumps({k: record[k] for k in keys}, ensure_ascii=False, allow_nan=False))
         out.write("\n")
         count += 1
     return count
 
 
-def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecord]:
+def read_records(
+    path: Path | str, errors: list[str]
+) -> Iterator[ExchangedRecord | ExchangedVerdict]:
     """The file's records, one at a time; a bad line is appended to `errors` and skipped (the
     ledger's import_records raises once the file has been read, naming every bad line)."""
     if str(path) == "-":
@@ -111,7 +125,7 @@ def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecor
         yield from _parse_lines(handle, errors)
 
 
-def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord]:
+def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord | ExchangedVerdict]:
     for number, raw in enumerate(handle, start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -123,7 +137,7 @@ def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord]:
             errors.append(f"第 {number} 行：{one_line(str(error))}")
 
 
-def parse_record(raw: bytes, line: int) -> ExchangedRecord:
+def parse_record(raw: bytes, line: int) -> ExchangedRecord | ExchangedVerdict:
     """One line of an exchange file; InputError with the reason if it is not a valid record."""
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -135,6 +149,8 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         raise InputError(f"不是可读的 JSON（{error}）") from None
     if not isinstance(data, dict):
         raise InputError("不是 JSON 对象")
+    if "verdict" in data:
+        return parse_verdict(data, line)
     missing = [name for name in ("uuid", "target", "as_of", "recorded_at") if not data.get(name)]
     if missing:
         raise InputError(f"缺少字段 {', '.join(missing)}")
@@ -174,6 +190,7 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         note=texts["note"],
         voids=voids,
         report=texts["report"],
+        submitted=data.get("submitted") is True,
     )
 
 
@@ -188,7 +205,7 @@ def _uuid(value: Any, name: str) -> str:
 
 
 def import_records(
-    ledger: Ledger, records: Iterable[ExchangedRecord], errors: list[str]
+    ledger: Ledger, records: Iterable[ExchangedRecord | ExchangedVerdict], errors: list[str]
 ) -> tuple[int, int]:
     """Add the records `ledger` lacks, in one transaction; returns (added, already there).
 
@@ -206,9 +223,14 @@ def import_records(
         for report, target in units:
             reports_of.setdefault(target, []).append(report)
         voiding: list[tuple[ExchangedRecord, str]] = []
+        verdicts: list[ExchangedVerdict] = []
+        waiting = reviews.waits(ledger)
         targets = {(t.report, t.id): t for t in ledger.targets(include_retired=True)}
         book = figure_book(ledger, targets.values(), date.today())  # as for `xlgl record`
         for record in records:
+            if isinstance(record, ExchangedVerdict):
+                verdicts.append(record)  # after every record: they judge records of the file too
+                continue
             standing, report, problem = _standing(ledger, record, units, reports_of)
             if standing is Standing.PRESENT:
                 present += 1
@@ -226,7 +248,8 @@ def import_records(
                 if verdict.action == DUPLICATE:  # the same figure under another UUID
                     present += 1
                     continue
-                _insert(ledger, record, report, units[(report, record.target)], None)
+                _insert(ledger, record, report, units[(report, record.target)], None,
+                        record.submitted or waiting)  # fmt: skip
                 added += 1
         for record, report in voiding:
             voided = ledger.record_by_uuid(record.voids or "")
@@ -245,6 +268,8 @@ def import_records(
                 added += 1
                 continue
             errors.append(f"第 {record.line} 行：{problem}")
+        judged, known = merge_verdicts(ledger, verdicts, errors)
+        added, present = added + judged, present + known
         if errors:
             raise RowErrors(
                 f"有 {len(errors)} 行错误，未导入任何记录：", errors[:MAX_LISTED_ROWS], len(errors)
@@ -290,7 +315,12 @@ def _standing(
 
 
 def _insert(
-    ledger: Ledger, record: ExchangedRecord, report: str, unit: str, voids: int | None
+    ledger: Ledger,
+    record: ExchangedRecord,
+    report: str,
+    unit: str,
+    voids: int | None,
+    submitted: bool = False,
 ) -> None:
     ledger.insert_record(
         report,
@@ -304,4 +334,90 @@ def _insert(
         voids=voids,
         record_uuid=record.uuid,
         recorded_at=record.recorded_at,
+        submitted=submitted,
     )
+
+
+# --- verdicts (销号) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExchangedVerdict:
+    """A verdict as it travels: named by its UUID, judging the record whose UUID is `verifies`."""
+
+    line: int
+    uuid: str
+    verifies: str
+    verdict: str
+    by: str
+    at: str
+    reason: str | None
+    report: str | None = None
+
+
+def parse_verdict(data: dict[str, Any], line: int) -> ExchangedVerdict:
+    from xlgl.store.reviews import REJECTED, VERIFIED
+
+    missing = [name for name in ("uuid", "verifies", "by", "at") if not data.get(name)]
+    if missing:
+        raise InputError(f"缺少字段 {', '.join(missing)}")
+    if data["verdict"] not in (VERIFIED, REJECTED):
+        raise InputError(f"verdict 须为 {VERIFIED} 或 {REJECTED}")
+    for name in ("by", "at", "reason", "report"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise InputError(f"{name} 须为字符串")
+    return ExchangedVerdict(
+        line=line,
+        uuid=_uuid(data["uuid"], "uuid"),
+        verifies=_uuid(data["verifies"], "verifies"),
+        verdict=data["verdict"],
+        by=data["by"],
+        at=data["at"],
+        reason=data.get("reason"),
+        report=data.get("report"),
+    )
+
+
+def merge_verdicts(
+    ledger: Ledger, verdicts: Iterable[ExchangedVerdict], errors: list[str]
+) -> tuple[int, int]:
+    """Add the verdicts `ledger` lacks (inside import_records' transaction, after the records);
+    returns (added, already there). The same verdict on a record, under another UUID, is already
+    there; a different one is refused, as is a verdict by the person who recorded the figure."""
+    from xlgl.store.reviews import add_review, review_by_uuid, review_of
+    from xlgl.verification import VERDICT_WORDS, same_person
+
+    added = present = 0
+    for verdict in verdicts:
+        here = review_by_uuid(ledger, verdict.uuid)
+        record = ledger.record_by_uuid(verdict.verifies)
+        problem = None
+        if here is not None:
+            if (here["verifies"], here["verdict"]) == (verdict.verifies, verdict.verdict):
+                present += 1
+                continue
+            problem = f"复核记录 {verdict.uuid} 已在本台账中，但内容不同"
+        elif record is None:
+            problem = f"复核的记录 {verdict.verifies} 既不在本台账中，也不在文件中"
+        elif record["voids_id"] is not None:
+            problem = f"复核的记录 {verdict.verifies} 是作废记录"
+        else:
+            by_then = ledger._read('SELECT "by" FROM records WHERE id = ?', [record["id"]])[0][0]
+            earlier = review_of(ledger, record["id"])
+            if earlier is not None and earlier.verdict == verdict.verdict:
+                present += 1
+                continue
+            if earlier is not None:
+                problem = (
+                    f"记录 {verdict.verifies} 在本台账中已{VERDICT_WORDS[earlier.verdict]}，"
+                    f"文件中为{VERDICT_WORDS[verdict.verdict]}"
+                )
+            elif same_person(verdict.by, by_then):
+                problem = f"复核人 {verdict.by} 就是录入人，复核须由他人进行"
+            else:
+                add_review(ledger, record["id"], verdict.verdict, verdict.by, verdict.reason,
+                           review_uuid=verdict.uuid, at=verdict.at)  # fmt: skip
+                added += 1
+                continue
+        errors.append(f"第 {verdict.line} 行：{problem}")
+    return added, present

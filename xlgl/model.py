@@ -47,6 +47,7 @@ class Settings:
     approx_tolerance: float = 0.05  # 左右: met within this share of the value
     stable_tolerance: float = 0.05  # 稳定在/保持在: a band of this share either side
     report_day: int = 5  # an event target reports its progress by this day of the next month
+    require_verification: bool = False  # 销号: a new figure counts once another person verifies it
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
@@ -59,7 +60,15 @@ SETTING_RANGES: dict[str, tuple[float, float, str]] = {
     "approx_tolerance": (0, 0.5, "“左右”的容差，如 0.05"),
     "stable_tolerance": (0, 0.5, "“稳定在”的容差，如 0.05"),
     "report_day": (1, 28, "无报送周期的目标每月几日前报送上月进展（整数，默认 5）"),
+    "require_verification": (
+        0,
+        1,
+        "新登记的实绩须经录入人以外的人复核（xlgl verify）后才计入：1 是，0 否",
+    ),
 }
+# The words a yes/no setting accepts, beside 1 and 0.
+FLAG_WORDS = {"是": 1, "否": 0, "开": 1, "关": 0, "on": 1, "off": 0, "true": 1, "false": 0,
+              "yes": 1, "no": 0}  # fmt: skip
 
 
 def parse_setting(name: str, text: str) -> float | int:
@@ -67,6 +76,11 @@ def parse_setting(name: str, text: str) -> float | int:
     if name not in SETTING_RANGES:
         raise ValueError(f"没有设置项“{name}”；可设：{'、'.join(SETTING_NAMES)}")
     low, high, _ = SETTING_RANGES[name]
+    if isinstance(getattr(Settings(), name), bool):
+        flag = FLAG_WORDS.get(text.strip().lower(), text.strip())
+        if flag not in (0, 1, "0", "1"):
+            raise ValueError(f"{name} 须为 1 或 0（是/否、on/off），“{text}”不是")
+        return int(flag)
     whole = isinstance(getattr(Settings(), name), int)
     try:
         value = float(text.strip())
@@ -149,6 +163,13 @@ class Record:
     problems: str | None = None  # 问题
     next_steps: str | None = None  # 下一步
     evidence: str | None = None  # 佐证
+    submitted: bool = False  # made while the ledger required verification (销号, m003)
+    verdict: str | None = None  # "verified" or "rejected" once another person has judged it
+
+    @property
+    def review(self) -> str | None:
+        """None (counts without verification), "submitted" (waits), "verified" or "rejected"."""
+        return self.verdict or ("submitted" if self.submitted else None)
 
     def as_actual(self) -> Actual:
         return Actual(self.value or 0.0, self.as_of, self.recorded_at, self.id, self.voided)
@@ -170,3 +191,16 @@ class NewRecord:
     problems: str | None = None
     next_steps: str | None = None
     evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A verdict on a submitted record (销号): `verdict` is "verified" or "rejected"; `at` ISO UTC."""
+
+    id: int
+    uuid: str
+    record: int
+    verdict: str
+    by: str
+    at: str
+    reason: str | None = None

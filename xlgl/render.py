@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -85,7 +85,9 @@ RECORD_FIELDS = [
     "problems",
     "next_steps",
     "evidence",
+    "review",  # 销号: null, submitted, verified or rejected
 ]
+REVIEW_MARKS = {"submitted": "（待复核）", "rejected": "（退回）"}
 
 FRACTION_DIGITS = 4  # completion 0.7643 — enough for a tenth of a percentage point
 
@@ -334,10 +336,17 @@ def _say(out, text: str, style: str = "") -> None:
 
 
 def print_status_table(
-    rows: Sequence[Evaluation], as_of: date, *, title: str = "目标进度", wide: bool = False
+    rows: Sequence[Evaluation],
+    as_of: date,
+    *,
+    title: str = "目标进度",
+    wide: bool = False,
+    pending: Mapping[tuple[str, str], int] | None = None,
 ) -> None:
     """The status table. Narrow terminals keep id, 指标, 状态, 完成率 (and 目标, 最新); 章节,
-    截至, 应完成, 时间进度 go first; reasons go on their own line under their row."""
+    截至, 应完成, 时间进度 go first; reasons go on their own line under their row, and so does
+    the count of a target's figures that wait for verification (`pending`), if any."""
+    pending = pending or {}
     from xlgl.grid import Column, draw
 
     out = console()
@@ -372,12 +381,16 @@ def print_status_table(
                 percent(row.time_progress),
                 percent(row.expected),
                 (STATUS_LABELS[row.status], style),
-                "\n".join(reason.text for reason in row.reasons),
+                "\n".join(
+                    [reason.text for reason in row.reasons]
+                    + [f"{n} 条实绩待复核" for n in [pending.get((target.report, target.id))] if n]
+                ),
             )
         )
     _title(out, f"{title}（截至 {as_of.isoformat()}）")
     _print_grid(out, draw(columns, lines, width, wide=wide))
-    _say(out, summary_line(rows, as_of))
+    waiting = sum(pending.get((row.target.report, row.target.id), 0) for row in rows)
+    _say(out, summary_line(rows, as_of) + (f"；{waiting} 条实绩待复核，未计入" if waiting else ""))
 
 
 def _print_grid(out, text) -> None:
@@ -458,7 +471,9 @@ def print_records_table(
         elif record.voided:
             value = f"{format_value(record.value, record.unit)}（已作废）"
         else:
-            value = format_value(record.value, record.unit)
+            value = format_value(record.value, record.unit) + REVIEW_MARKS.get(
+                record.review or "", ""
+            )
         dim = "bright_black" if record.voids is not None or record.voided else ""
         cells = (
             str(record.id),
@@ -569,6 +584,18 @@ class View:
 
 
 STATUS = View(STATUS_FIELDS, status_dict, print_status_table)
+
+
+def status_view(pending: Mapping[tuple[str, str], int]) -> View:
+    """STATUS with `pending`: how many of a row's figures wait for verification (销号), not
+    counted yet; its table takes the same counts as `pending=`."""
+
+    def to_dict(row: Evaluation) -> dict[str, Any]:
+        return status_dict(row) | {"pending": pending.get((row.target.report, row.target.id), 0)}
+
+    return View([*STATUS_FIELDS, "pending"], to_dict, print_status_table)
+
+
 TARGETS = View(TARGET_FIELDS, target_dict, print_targets_table)
 RECORDS = View(RECORD_FIELDS, record_dict, print_records_table)
 

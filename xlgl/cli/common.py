@@ -130,10 +130,15 @@ def status_of(
     ledger: Ledger, day: date, *, statuses: Iterable[str] | None = None, **filters: Any
 ) -> list[Evaluation]:
     """Status rows of the targets that pass `filters` (Ledger.targets_with_latest's)."""
+    from functools import partial
+
     from xlgl.evaluate import status_rows
 
     pairs = ledger.iter_targets_with_latest(day, **filters)
-    return status_rows(pairs, day, ledger.settings(), statuses, history=ledger.live_figures)
+    from xlgl.store.reviews import counted_figures
+
+    history = partial(counted_figures, ledger)  # 销号: figures that wait do not count
+    return status_rows(pairs, day, ledger.settings(), statuses, history=history)
 
 
 def chosen_report(ledger: Ledger, given: str | None, day: date) -> str | None:

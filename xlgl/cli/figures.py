@@ -114,6 +114,7 @@ def record(
             progress=progress, problems=problems, next_steps=next_steps, evidence=evidence,
         )  # fmt: skip
         row = status_of(ledger, day, target=found)[0]
+        waiting = done.record_id is not None and ledger.record(done.record_id).submitted
     from xlgl.render import percent
     from xlgl.words import STATUS_LABELS
 
@@ -129,6 +130,7 @@ def record(
         f"已记录 #{done.record_id}：{found.id} {found.indicator} = {shown}（截至 {day.isoformat()}）"
         + (f"，作废 {voided}" if voided else "")
         + ("，强制录入" if done.verdict.forced else "")
+        + ("，待复核（他人 xlgl verify 后计入）" if waiting else "")
         + f"；{state}"
     )
 
@@ -137,6 +139,7 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
     """A filled 报送表: every figure through the one check, then added in one transaction."""
     from xlgl.recording import figure_book
     from xlgl.store import NewRecord
+    from xlgl.store.reviews import waits as verifying
     from xlgl.template import filled_to_records, read_template
 
     filled = read_template(path)
@@ -164,9 +167,12 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
             if r.verdict is not None and r.verdict.action == "add"
             if r.value is not None and r.as_of is not None
         )
+        waiting = count and verifying(ledger)
     skipped = sum(1 for r in records if r.verdict is not None) - count
     typer.echo(
-        f"已从 {path} 导入 {count} 条记录" + (f"，{skipped} 条已有，跳过" if skipped else "")
+        f"已从 {path} 导入 {count} 条记录"
+        + (f"，{skipped} 条已有，跳过" if skipped else "")
+        + ("；均待复核（xlgl pending）" if waiting else "")
     )
 
 
@@ -178,6 +184,7 @@ def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str 
         return
     from xlgl.importer import ActualsFile, TargetIndex, checked_rows
     from xlgl.recording import FigureBook, figure_book
+    from xlgl.store.reviews import waits as verifying
 
     skipped = [0]
     with open_ledger(ctx) as ledger:
@@ -190,9 +197,11 @@ def import_file(ctx: typer.Context, path: Path, by: str | None, report_key: str 
 
         with source.read_ahead(ledger.conn) as rows:  # forks: before add_rows begins its write
             count = ledger.add_rows(checked_rows(rows, targets, book, skipped))
+        waiting = count and verifying(ledger)
     typer.echo(
         f"已从 {path} 导入 {count} 条记录"
         + (f"（{skipped[0]} 条已在台账中，未重复导入）" if skipped[0] else "")
+        + ("；均待复核（xlgl pending）" if waiting else "")
     )
 
 

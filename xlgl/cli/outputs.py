@@ -102,6 +102,9 @@ def export(
         filters = resolve_filters(ledger, section=section, kind=kind, owner=owner)
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=chosen, search=search, **filters)
+        from xlgl.store.reviews import waiting_counts
+
+        waits = waiting_counts(ledger, day, chosen)  # the `pending` of status --format json
         wanted = {(row.target.report, row.target.id) for row in rows}
         records = (
             [r for r in ledger.records(until=day) if (r.report, r.target) in wanted]
@@ -111,14 +114,15 @@ def export(
     if written != "xlsx":
         from xlgl import render
 
+        view = render.status_view(waits)
         if where is None:
-            render.emit(render.STATUS, rows, written)
+            render.emit(view, rows, written)
             return
         with files.text_file(where.path, bom=written == "csv" and not no_bom) as (out, _):
             if written == "csv":
-                render.write_csv(map(render.status_dict, rows), render.STATUS_FIELDS, out)
+                render.write_csv(map(view.to_dict, rows), view.fields, out)
             else:
-                render.write_json(map(render.status_dict, rows), out)
+                render.write_json(map(view.to_dict, rows), out)
         say_written(where)
         typer.echo(f"已导出 {output}：{len(rows)} 个目标（截至 {day.isoformat()}）")
         return

@@ -49,17 +49,15 @@ def status(
     statuses = resolve_statuses(only_status)
     with open_ledger(ctx) as ledger:
         chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
-        rows = status_of(
-            ledger,
-            day,
-            report=chosen_report(ledger, report_key, day),
-            search=search,
-            statuses=statuses,
-            **chosen,
-        )
+        report = chosen_report(ledger, report_key, day)
+        rows = status_of(ledger, day, report=report, search=search, statuses=statuses, **chosen)
+        from xlgl.store.reviews import waiting_counts
+
+        waits = waiting_counts(ledger, day, report)  # 销号: figures not counted until verified
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="目标进度", wide=wide)
+    view = render.status_view(waits)
+    render.emit(view, rows, fmt, as_of=day, title="目标进度", wide=wide, pending=waits)
 
 
 @app.command()

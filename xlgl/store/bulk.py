@@ -46,6 +46,8 @@ def add_rows(ledger: Ledger, rows: Iterable[NewRow]) -> int:
 
     A read-ahead worker feeding `rows` (xlgl/store/readahead.py) must have been started before
     this is called: the transaction begins here, and no process may fork while it is open."""
+    from xlgl.store import reviews
+
     conn = ledger.conn
     now, login = utc_now(), login_name()
     head, start = uuid7_run(time.time_ns() // 1_000_000)
@@ -55,6 +57,7 @@ def add_rows(ledger: Ledger, rows: Iterable[NewRow]) -> int:
     index_sql = None
     with bulk_pragmas(conn), ledger.write():
         held = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
+        submitted = reviews.waits(ledger)  # 销号: the whole file waits for verification
         rebuild_after = max(REBUILD_AFTER, held)
         while chunk := list(itertools.islice(rows, ROWS_PER_INSERT)):
             if set(map(len, chunk)) != {NEW_ROW_WIDTH}:  # flattened below: must not shift
@@ -66,7 +69,7 @@ def add_rows(ledger: Ledger, rows: Iterable[NewRow]) -> int:
                 ).fetchone()[0]
                 conn.execute(f"DROP INDEX {TARGET_AS_OF_INDEX}")
             sql = statements.get(len(chunk)) or statements.setdefault(
-                len(chunk), insert_rows_sql(len(chunk))
+                len(chunk), insert_rows_sql(len(chunk), submitted)
             )
             params = list(itertools.chain.from_iterable(chunk))
             params += (now, login, head, start + count)
@@ -93,21 +96,21 @@ def bulk_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA temp_store = {int(temp)}")
 
 
-def insert_rows_sql(rows: int) -> str:
+def insert_rows_sql(rows: int, submitted: bool = False) -> str:
     """INSERT of `rows` NewRows whose fields are parameters 1 … 8·rows, followed by recorded_at,
     the login name (for a row whose `by` is None), the UUID head and the counter of the first
-    row (see uuid7_run)."""
+    row (see uuid7_run); `submitted`: the records wait for verification."""
     w = NEW_ROW_WIDTH
     now, login, head, start = (f"?{w * rows + k}" for k in (1, 2, 3, 4))
     values = ",\n".join(
         f"({head} || printf('%012x', {start} + {i}), "
         + ", ".join(f"?{w * i + k}" for k in (1, 2, 3, 4, 5))
-        + f", {now}, coalesce(?{w * i + 6}, {login}), ?{w * i + 7}, ?{w * i + 8})"
+        + f", {now}, coalesce(?{w * i + 6}, {login}), ?{w * i + 7}, ?{w * i + 8}, {int(submitted)})"
         for i in range(rows)
     )
     return (
         "INSERT INTO records "
-        '(uuid, report, target, value, unit, as_of, recorded_at, "by", source, note)\n'
+        '(uuid, report, target, value, unit, as_of, recorded_at, "by", source, note, submitted)\n'
         f"VALUES {values}"
     )
 

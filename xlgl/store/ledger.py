@@ -35,7 +35,7 @@ from typing import Any
 
 from xlgl.errors import InputError, LedgerError
 from xlgl.model import SETTING_NAMES, Actual, NewRecord, Record, Settings, Target
-from xlgl.store import bulk, rows, sqlite
+from xlgl.store import bulk, reviews, rows, sqlite
 from xlgl.store.rows import (
     ACTUAL_SELECT,
     LATEST_LIVE_RECORD,
@@ -315,16 +315,17 @@ class Ledger:
         problems: str | None = None,
         next_steps: str | None = None,
         evidence: str | None = None,
+        submitted: bool | None = None,  # waits for verification; None: as the setting says
     ) -> int:
         """Insert one record; call inside `write()`. Returns its id."""
         cursor = self.conn.execute(
             "INSERT INTO records (uuid, report, target, value, unit, as_of, recorded_at, "
-            '"by", source, note, voids, forced, progress, problems, next_steps, evidence) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            '"by", source, note, voids, forced, progress, problems, next_steps, evidence, '
+            "submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 record_uuid or bulk.uuid7(), report, target, value, unit, as_of.isoformat(),
                 recorded_at or utc_now(), by or login_name(), source, note, voids, int(forced),
-                progress, problems, next_steps, evidence,
+                progress, problems, next_steps, evidence, reviews.flag(self, value, submitted),
             ],
         )  # fmt: skip
         return int(cursor.lastrowid or 0)
@@ -373,11 +374,11 @@ class Ledger:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         sql = f"""
             SELECT r.id, r.uuid, r.target, r.value, coalesce(r.unit, t.unit) AS unit, r.as_of,
-                   r.recorded_at, r."by", r.source, r.note, r.voids,
+                   r.recorded_at, r."by", r.source, r.note, r.voids, r.submitted, c.verdict,
                    EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) AS voided,
                    r.report, r.forced, r.progress, r.problems, r.next_steps, r.evidence
             FROM records r JOIN targets t ON t.report = r.report AND t.id = r.target
-            {where}
+            LEFT JOIN verifications c ON c.record = r.id {where}
             ORDER BY r.id
         """
         with translate_errors(self.path, self.timeout):
@@ -393,11 +394,11 @@ class Ledger:
 
     def export_records(self, report: str | None = None) -> Iterator[dict[str, Any]]:
         """Every record, oldest first, voiding records included, in the exchange form: a voiding
-        record's `voids` is the UUID of the record it voids. One read snapshot, streamed."""
+        record's `voids` is the UUID of the record it voids; then the verdicts. One snapshot."""
         where = "WHERE r.report = ?" if report is not None else ""
         sql = f"""
             SELECT r.uuid, r.target, r.value, coalesce(r.unit, t.unit) AS unit, r.as_of,
-                   r.recorded_at, r."by", r.source, r.note, o.uuid AS voids, r.report
+                   r.recorded_at, r."by", r.source, r.note, o.uuid AS voids, r.report, r.submitted
             FROM records r JOIN targets t ON t.report = r.report AND t.id = r.target
             LEFT JOIN records o ON o.id = r.voids
             {where}
@@ -407,7 +408,8 @@ class Ledger:
             cursor = self.conn.execute(sql, [] if report is None else [report])
             names = [column[0] for column in cursor.description]
             for row in cursor:
-                yield dict(zip(names, row, strict=True))
+                yield dict(zip(names, row, strict=True)) | {"submitted": bool(row[-1])}
+        yield from reviews.export_reviews(self, report)  # verdicts after the records they judge
 
     def record_by_uuid(self, record_uuid: str) -> dict[str, Any] | None:
         """A record by UUID: id, report, target, value, as_of, the UUID of what it voids, and

@@ -201,6 +201,29 @@ def m002_reports(db: Any) -> None:
         db.execute(statement)
 
 
+@migration
+def m003_verifications(db: Any) -> None:
+    """销号 by a second person (issue 13, part 3): a record made while the ledger requires
+    verification is `submitted` and counts only once a verification names it; a verdict
+    (verified or rejected, one per record) is a row of its own with its UUID, who and when.
+    Adding a column with a constant default leaves the existing rows as they are: they count."""
+    for statement in (
+        "ALTER TABLE records ADD COLUMN submitted INTEGER NOT NULL DEFAULT 0",
+        # what waits is found through this index; it holds only the submitted records
+        "CREATE INDEX records_submitted ON records(report, target) WHERE submitted = 1",
+        """CREATE TABLE verifications (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            record INTEGER NOT NULL UNIQUE REFERENCES records(id),
+            verdict TEXT NOT NULL CHECK (verdict IN ('verified', 'rejected')),
+            "by" TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT
+        )""",
+    ):
+        db.execute(statement)
+
+
 def schema_version() -> int:
     return len(MIGRATIONS)
 

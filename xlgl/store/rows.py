@@ -54,12 +54,25 @@ WIDTH = len(TARGET_COLUMNS)
 #: Actual's fields (value, as_of, recorded_at, id) of the latest live record `l`.
 ACTUAL_SELECT = "l.value, l.as_of, l.recorded_at, l.id"
 
+# Whether record r counts (销号, m003): made without verification, or verified since. A record
+# not submitted never looks at verifications, so a ledger that does not verify pays nothing.
+COUNTS = (
+    "(r.submitted = 0 OR EXISTS (SELECT 1 FROM verifications c WHERE c.record = r.id"
+    " AND c.verdict = 'verified'))"
+)
+
+# …and whether it is not rejected: figures a new one is checked against include those that wait.
+REJECTED_NOT = (
+    "(r.submitted = 0 OR NOT EXISTS (SELECT 1 FROM verifications c WHERE c.record = r.id"
+    " AND c.verdict = 'rejected'))"
+)
+
 # The id of target t's latest live record as of ?1 (the first parameter): the rule of
 # progress.latest_actual, walking records_target_as_of down from ?1 for each target.
-LATEST_LIVE_RECORD = """(
+LATEST_LIVE_RECORD = f"""(
     SELECT r.id FROM records r
     WHERE r.report = t.report AND r.target = t.id AND r.as_of <= ?1 AND r.value IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
+      AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) AND {COUNTS}
     ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
 )"""
 
@@ -114,13 +127,17 @@ class LedgerTargets:
         return [row[0] for row in rows]
 
 
-def live_figures(ledger: Ledger, targets: Any) -> dict[tuple[str, str], list[Any]]:
+def live_figures(
+    ledger: Ledger, targets: Any, *, counted: bool = False
+) -> dict[tuple[str, str], list[Any]]:
     """Each target's live figures as (as_of, value, record id), oldest first; `targets` None:
-    every target of the ledger that has one (one query)."""
+    every target of the ledger that has one (one query). Live: not voided and not rejected;
+    with `counted`, only those that count (a submitted one once verified)."""
     found: dict[tuple[str, str], list[Any]] = {}
+    judged = COUNTS if counted else REJECTED_NOT
     live = (
         "r.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) "
-        "ORDER BY r.as_of, r.recorded_at, r.id"
+        f"AND {judged} ORDER BY r.as_of, r.recorded_at, r.id"
     )
     if targets is None:
         sql = f"SELECT r.report, r.target, r.as_of, r.value, r.id FROM records r WHERE {live}"

@@ -1,0 +1,121 @@
+"""The office's checking (销号): verify (or reject) a submitted figure, and list what waits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from xlgl.cli.app import OutputFormat, app
+from xlgl.cli.common import (
+    FormatOption,
+    OwnerOption,
+    ReportOption,
+    WideOption,
+    checked_text,
+    chosen_report,
+    open_ledger,
+)
+
+PENDING_FIELDS = (
+    "id", "target", "indicator", "value", "unit", "as_of", "by", "recorded_at", "owner", "report",
+    "source",
+)  # fmt: skip
+
+
+@app.command(
+    epilog="例：xlgl verify 12 --by 督查室王明；xlgl verify 13 --reject --reason 缺佐证材料"
+)
+def verify(
+    ctx: typer.Context,
+    record_id: Annotated[
+        int,
+        typer.Argument(metavar="RECORD_ID", help="待复核的记录编号（pending 或 history 中的 #）。"),
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", help="复核人（默认当前登录名），须不是录入人。")
+    ] = None,
+    reject: Annotated[
+        bool, typer.Option("--reject", help="退回：此数不计入（须写 --reason）。")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="退回或复核的说明。")] = None,
+) -> None:
+    """复核一条待复核的实绩（销号）：通过后计入完成情况；--reject 退回，永不计入。复核人须是录入人以外的人。"""
+    from xlgl.store.sqlite import login_name
+    from xlgl.verification import VERDICT_WORDS, judge
+
+    reason = checked_text(reason)
+    with open_ledger(ctx) as ledger:
+        record, review = judge(
+            ledger, record_id, by=checked_text(by) or login_name(), reject=reject, reason=reason
+        )
+    from xlgl.grid import clean
+    from xlgl.units import format_value
+
+    shown = format_value(record.value, record.unit) if record.value is not None else ""
+    typer.echo(
+        f"已{VERDICT_WORDS[review.verdict]} #{record.id}：{record.target} = {shown}"
+        f"（截至 {record.as_of.isoformat()}，录入人 {clean(record.by or '')}，"
+        f"复核人 {clean(review.by)}）"
+        + (f"；原因：{clean(review.reason)}" if review.reason else "")
+    )
+
+
+@app.command()
+def pending(
+    ctx: typer.Context,
+    owner: OwnerOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+    report_key: ReportOption = None,
+) -> None:
+    """待复核的实绩：台账要求复核时登记、尚未复核也未退回的记录，按录入先后。"""
+    from xlgl.filters import resolve_filters
+    from xlgl.store.reviews import waiting
+
+    with open_ledger(ctx) as ledger:
+        chosen = resolve_filters(ledger, owner=owner)["owner"]
+        report = chosen_report(ledger, report_key, date.today())
+        rows = waiting(ledger, report=report, owner=chosen)
+    from xlgl import render
+
+    if fmt is OutputFormat.table:
+        print_pending(rows, wide=wide)
+    elif fmt is OutputFormat.json:
+        render.write_json(rows)
+    else:
+        render.write_csv(rows, list(PENDING_FIELDS))
+
+
+def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
+    from xlgl.grid import Column, draw
+    from xlgl.render import _print_grid, _say, _title, console, local_minute
+    from xlgl.units import format_value
+
+    out = console()
+    columns = (
+        Column("#", align="right"),
+        Column("目标", style="cyan", fold=12, soft=20),
+        Column("指标", fold=8, soft=16, drop=2),
+        Column("数值", align="right"),
+        Column("截至"),
+        Column("录入人", fold=6, soft=8),
+        Column("录入时间", drop=1),
+    )
+    lines = [
+        (
+            str(row["id"]),
+            row["target"],
+            row["indicator"],
+            format_value(row["value"], row["unit"]),
+            row["as_of"],
+            row["by"] or "",
+            local_minute(row["recorded_at"]),
+        )
+        for row in rows
+    ]
+    _title(out, "待复核的实绩")
+    if lines:
+        _print_grid(out, draw(columns, lines, out.width, wide=wide))
+    _say(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))
