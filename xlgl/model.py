@@ -65,7 +65,7 @@ SETTING_RANGES: dict[str, tuple[float, float, str]] = {
 # Settings that are text (the store's text_settings), for `xlgl settings` and the bulletin.
 TEXT_SETTINGS: dict[str, str] = {
     "office": "发文机关，通报的版头与落款，如 锡林郭勒盟人民政府督查室（空字符串为清除）",
-    "issue": "最近一期通报的期号；report 每写出一期新的通报加 1（report --issue N 指定）",
+    "issue": "最近一期通报的期号；设过后 report 每写出一期新的通报加 1（0 为从第 1 期起编号）",
 }
 
 

@@ -181,7 +181,8 @@ def report(
         typer.Option(
             "--issue",
             min=1,
-            help="期号（第 N 期）；默认为上一期加 1（同一截至日重出沿用原期号），写出文件后记入台账。",
+            help="期号（第 N 期），写出文件后记入台账；此后默认为上一期加 1"
+            "（同一截至日重出沿用原期号）。",
         ),
     ] = None,
     report_key: ReportOption = None,
@@ -224,16 +225,20 @@ def report(
             sys.stdout.write(text)
             return
         bulletin.save(output, text)
-        if not ledger.read_only:
+        if number is not None and not ledger.read_only:
             set_text_settings(ledger, {"issue": str(number), "issue_as_of": day.isoformat()})
     say_written(where)
-    typer.echo(f"已生成 {output}（第 {number} 期）：{bulletin.headline(value)}")
+    issued = f"（第 {number} 期）" if number is not None else ""
+    typer.echo(f"已生成 {output}{issued}：{bulletin.headline(value)}")
 
 
-def issue_number(texts: dict[str, str], day: date) -> int:
-    """The 期号 of a bulletin as of `day`: the last one's again for the same as-of date (the HTML
+def issue_number(texts: dict[str, str], day: date) -> int | None:
+    """The 期号 of a bulletin as of `day`: None until the office numbers its bulletins (report
+    --issue N, or settings issue N); then the last one's again for the same as-of date (the HTML
     and the Markdown of one week, or a bulletin written again), else the next one."""
-    last = int(texts.get("issue") or 0)
+    if not texts.get("issue"):
+        return None
+    last = int(texts["issue"])
     if last and texts.get("issue_as_of") == day.isoformat():
         return last
     return last + 1

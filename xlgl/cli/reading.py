@@ -51,7 +51,7 @@ def status(
         GroupBy | None,
         typer.Option(
             "--by",
-            help="按单位汇总：owner，每个单位一行（各状态个数、全部目标与已报送目标的平均完成率、"
+            help="按单位汇总（“owner”）：每个单位一行（各状态个数、全部目标与已报送目标的平均完成率、"
             "已报送个数），配合单位也各计一次，--lead-only 只计牵头单位。",
         ),
     ] = None,
@@ -269,8 +269,8 @@ def history(
     wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
-    """全部记录（含作废记录），按录入先后；时限调整（原时限、新时限、理由、调整人）列在后面，
-    JSON 中按时间插在记录之间（kind 为 due_change）。"""
+    """全部记录（含作废记录），按录入先后；其后列出时限调整（原时限、新时限、理由、调整人），
+    JSON 中按时间插在记录之间。"""
     from xlgl import render, render_office
     from xlgl.store.office import due_changes
 

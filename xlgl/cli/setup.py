@@ -172,8 +172,7 @@ def settings(
     name: Annotated[str | None, typer.Argument(help="设置项名称。")] = None,
     value: Annotated[str | None, typer.Argument(help="新值。")] = None,
 ) -> None:
-    """查看或修改台账的设置：判定阈值（落后阈值、红灯阈值、临期天数、容差、报送日），
-    以及发文机关 office 和通报期号 issue。"""
+    """查看或修改台账的设置：判定阈值、容差、报送日，以及发文机关和通报期号（不带参数时列出全部）。"""
     from xlgl.errors import InputError
     from xlgl.model import TEXT_SETTINGS, parse_setting, parse_text_setting
     from xlgl.store.office import set_text_settings, text_settings
@@ -200,7 +199,7 @@ def settings(
     for key, current_value in vars(current).items():
         typer.echo(f"{key} = {current_value:g}")
     typer.echo(f"office = {texts.get('office') or '（未设置）'}")
-    typer.echo(f"issue = {texts.get('issue') or '（尚无）'}")
+    typer.echo(f"issue = {texts.get('issue') or '（未编号）'}")
 
 
 class DraftFormat(StrEnum):
