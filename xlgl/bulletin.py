@@ -181,8 +181,10 @@ def build(
 
 
 def _chase_line(row: Any) -> ChaseLine:
+    from xlgl.follow_up import NO_OWNER as UNASSIGNED
+
     return ChaseLine(
-        owner=clean(row.owner),
+        owner=NO_OWNER if row.owner == UNASSIGNED else clean(row.owner),
         contact=clean(row.contact or ""),
         id=clean(row.id),
         indicator=clean(row.indicator),
