@@ -593,6 +593,41 @@ def test_a_bulletin_fit_to_issue_in_a_browser(recorded, ledger_path, tmp_path):
     assert departments.index("盟能源局") < departments.index("盟发改委")
 
 
+@pytest.mark.slow
+def test_report_command_issues_a_bulletin_a_browser_shows(recorded, tmp_path):
+    """Through the CLI: the office and 期号 from the ledger's settings, section names from the
+    report text, the department table and the chase list with the contact to call."""
+    chromium()
+    for args in (
+        ("settings", "office", "锡林郭勒盟人民政府督查室"),
+        ("assign", "coal-output", "--owner", "盟能源局", "--co-owner", "盟发改委"),
+        ("assign", "key-projects-ready", "--owner", "盟发改委", "--contact", "赵强 0479-7654321"),
+    ):
+        result = recorded(*args)
+        assert result.exit_code == 0, result.output
+    page = tmp_path / "通报.html"
+    result = recorded("report", "-o", str(page), "--as-of", AS_OF, "--issue", "7")
+    assert result.exit_code == 0, result.output
+    loaded = browse(page, tmp_path, "--dump-dom")
+    assert console_messages(loaded.stderr) == []
+    dom = loaded.stdout
+    masthead = element(dom, "masthead")
+    assert "锡林郭勒盟人民政府督查室" in masthead and "第 7 期" in masthead
+    assert element(dom, "signature") == "锡林郭勒盟人民政府督查室 2024年9月30日"
+    assert "（一）坚持稳中求进、以进促稳，全力推动经济持续向好" in element(dom, "targets")
+    departments = element(dom, "departments")
+    assert departments.index("盟能源局") < departments.index("盟发改委")
+    chase = element(dom, "chase-list")
+    owed = json.loads(recorded("chase", "--as-of", AS_OF, "--format", "json").stdout)
+    assert f"应报未报（{len(owed)} 项）" in chase
+    assert "盟发改委 赵强 0479-7654321 盟级重点项目具备开复工条件 key-projects-ready" in chase
+    for row in owed:
+        assert row["id"] in chase
+    # the order on the page: overdue list, departments, chase list, every target
+    at = [dom.index(f'id="{name}"') for name in ("alerts", "departments", "chase", "targets")]
+    assert at == sorted(at)
+
+
 # --- the cron example ----------------------------------------------------------------------------
 
 

@@ -204,7 +204,7 @@ def test_owner_filter_after_assign(xlgl):
 
 
 def test_assign_moves_the_due_date(xlgl):
-    assert xlgl("assign", "coal-output", "--due", "2024-09-30").exit_code == 0
+    assert xlgl("assign", "coal-output", "--due", "2024-09-30", "--reason", "提前").exit_code == 0
     # monthly, published 20 days after the month: the final figure is awaited until 10-20
     row = status_of(xlgl, "coal-output", "2024-10-01")
     assert (row["due"], row["status"]) == ("2024-09-30", "awaiting")

@@ -67,7 +67,9 @@ def test_owner_typo_suggests_the_owner_it_may_mean():
     assert resolve_owner(" 盟能源局 ", KNOWN) == "盟能源局"
     with pytest.raises(InputError) as raised:
         resolve_owner("盟能原局", KNOWN)
-    assert str(raised.value) == "没有牵头单位“盟能原局”；是否要找：盟能源局"
+    assert str(raised.value) == (
+        "没有单位“盟能原局”；是否要找：盟能源局；台账中的单位：盟发改委、盟统计局、盟能源局"
+    )
     with pytest.raises(InputError, match="盟能源局"):
         resolve_owner("盟能源", KNOWN)  # a part of a name is not the name
     with pytest.raises(InputError, match="尚未给任何目标指定牵头单位"):

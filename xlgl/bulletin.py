@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from xlgl import words
 from xlgl.files import replace_into
@@ -92,6 +93,18 @@ class Part:
 
 
 @dataclass(frozen=True)
+class ChaseLine:
+    """A figure due and missing (follow_up.chase), as the bulletin words it."""
+
+    owner: str
+    contact: str
+    id: str
+    indicator: str
+    period_end: str  # ISO date the missing figure is as of
+    report_due: str  # ISO date it was due at the office
+
+
+@dataclass(frozen=True)
 class Bulletin:
     title: str
     as_of: date
@@ -108,6 +121,7 @@ class Bulletin:
     office: str = ""  # 发文机关 (e.g. 锡林郭勒盟人民政府督查室)
     issue_number: int | None = None  # 期号
     issued: date | None = None  # 落款 date (default: the as-of date)
+    chase: tuple[ChaseLine, ...] | None = None  # 应报未报 (催报); None: not part of this bulletin
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -130,8 +144,10 @@ def build(
     issue_number: int | None = None,
     issued: date | None = None,
     report_text: str | None = None,
+    chase: Sequence[Any] | None = None,
 ) -> Bulletin:
-    """The bulletin of these status rows (in report order) as of a date."""
+    """The bulletin of these status rows (in report order) as of a date; `chase` is the list of
+    follow_up.chase (ChaseRow values), shown after the departments' table when given."""
     by_section: dict[str, list[Evaluation]] = {}
     by_owner: dict[str, list[Evaluation]] = {}
     for row in rows:
@@ -160,6 +176,20 @@ def build(
         office=clean(office or ""),
         issue_number=issue_number,
         issued=issued,
+        chase=None if chase is None else tuple(_chase_line(row) for row in chase),
+    )
+
+
+def _chase_line(row: Any) -> ChaseLine:
+    from xlgl.follow_up import NO_OWNER as UNASSIGNED
+
+    return ChaseLine(
+        owner=NO_OWNER if row.owner == UNASSIGNED else clean(row.owner),
+        contact=clean(row.contact or ""),
+        id=clean(row.id),
+        indicator=clean(row.indicator),
+        period_end=row.period_end.isoformat(),
+        report_due=row.report_due.isoformat(),
     )
 
 

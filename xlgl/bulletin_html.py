@@ -220,6 +220,8 @@ def to_html(b: Bulletin, generated: str = "") -> str:
     out.append(_groups_table(b.departments, b.shown, "departments", "牵头单位", ranked=True))
     out.append("</div>")
     out.append("</section>")
+    if b.chase is not None:
+        out.append(_chase_section(b))
 
     out.append('<section class="card"><h2>全部目标</h2><table class="full" id="targets">')
     out.append(
@@ -282,6 +284,31 @@ def _groups_table(
         )
         out.append(f"<tr>{cells}</tr>")
     out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _chase_section(b: Bulletin) -> str:
+    """应报未报: who owes which figure by when, with the contact to call."""
+    e = escape
+    chase = b.chase or ()
+    owners = len({c.owner for c in chase})
+    out = [f'<section class="card" id="chase-list"><h2>应报未报（{len(chase)} 项）</h2>']
+    if not chase:
+        out.append("<p>无应报未报的目标。</p></section>")
+        return "".join(out)
+    out.append(f"<p>涉及 {owners} 个单位，请督促报送。</p>")
+    out.append('<div class="scroll"><table class="groups" id="chase"><thead><tr>')
+    out.append(
+        "<th>牵头单位</th><th>联系人</th><th>指标</th><th>应报数据截至</th><th>应报日期</th>"
+    )
+    out.append("</tr></thead><tbody>")
+    for c in chase:
+        out.append(
+            f"<tr><td>{e(c.owner)}</td><td>{e(c.contact) or '—'}</td>"
+            f"<td>{e(c.indicator)} <code>{e(c.id)}</code></td>"
+            f'<td class="nw">{e(c.period_end)}</td><td class="nw">{e(c.report_due)}</td></tr>'
+        )
+    out.append("</tbody></table></div></section>")
     return "".join(out)
 
 

@@ -76,6 +76,20 @@ def to_markdown(b: Bulletin) -> str:
 
     out += ["", "## 各牵头单位情况", ""]
     out += _group_table("牵头单位", b.departments, shown, ranked=True)
+    if b.chase is not None:
+        out += ["", f"## 应报未报（{len(b.chase)} 项）", ""]
+        if not b.chase:
+            out.append("无应报未报的目标。")
+        else:
+            out += [
+                "| 牵头单位 | 联系人 | 指标 | 应报数据截至 | 应报日期 |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            out += [
+                f"| {md(c.owner)} | {md(c.contact) or '—'} | {md(c.indicator)}（{md(c.id)}）"
+                f" | {c.period_end} | {c.report_due} |"
+                for c in b.chase
+            ]
 
     out += ["", "## 全部目标", ""]
     out.append("| 部分 | 指标 | 目标 | 最新实绩 | 截至 | 完成率 | 时间进度 | 状态 | 原因 |")

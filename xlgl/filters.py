@@ -52,7 +52,8 @@ class Known:
     """What a filter may name: the sections with their topics, and the owners, as in the ledger."""
 
     sections: Sequence[tuple[str, str]]  # (section, topic) for every target, in report order
-    owners: Sequence[str]
+    owners: Sequence[str]  # 牵头单位
+    co_owners: Sequence[str] = ()  # 配合单位
 
 
 def _candidates(text: str, names: Iterable[str], limit: int = 5) -> list[str]:
@@ -105,18 +106,26 @@ def resolve_section(text: str, known: Known) -> str:
     raise InputError(f"没有章节“{text}”；可选：{'、'.join(names)}")
 
 
-def resolve_owner(text: str, known: Known) -> str:
-    """The owner exactly as assigned (surrounding spaces aside), or an InputError naming the
-    owners it may mean."""
+def resolve_owner(text: str, known: Known, *, lead_only: bool = False) -> str:
+    """The owner exactly as assigned (surrounding spaces aside) — as 牵头单位 or 配合单位, or with
+    `lead_only` as 牵头单位 — or an InputError naming the owners it may mean and the known ones."""
     written = text.strip()
-    owners = sorted(set(known.owners))
+    leads = sorted(set(known.owners))
+    every = sorted(set(known.owners) | set(known.co_owners))
     if not written:
-        raise InputError("牵头单位不能为空")
-    if written in owners:
+        raise InputError("单位不能为空")
+    if written in (leads if lead_only else every):
         return written
-    if not owners:
-        raise InputError(f"没有牵头单位“{text}”：尚未给任何目标指定牵头单位（用 xlgl assign）")
-    raise _did_you_mean("牵头单位", written, owners)
+    if written in every:
+        raise InputError(
+            f"“{written}”不是任何目标的牵头单位，只是配合单位（去掉 --lead-only 可查）"
+        )
+    if not every:
+        raise InputError(f"没有单位“{text}”：尚未给任何目标指定牵头单位（用 xlgl assign）")
+    close = _candidates(written, every)
+    guess = f"是否要找：{'、'.join(close)}；" if close else ""
+    shown = "、".join(every[:20]) + (f"……共 {len(every)} 个" if len(every) > 20 else "")
+    raise InputError(f"没有单位“{written}”；{guess}台账中的单位：{shown}")
 
 
 def resolve_kind(text: str) -> str:
@@ -162,6 +171,7 @@ def known_values(ledger: Any) -> Known:
     return Known(
         sections=[(target.section, target.topic or "") for target in targets],
         owners=[target.owner for target in targets if target.owner],
+        co_owners=[name for target in targets for name in target.co_owners],
     )
 
 
@@ -171,12 +181,17 @@ def resolve_filters(
     section: str | None = None,
     kind: str | None = None,
     owner: str | None = None,
-) -> dict[str, str | None]:
+    lead_only: bool = False,
+) -> dict[str, Any]:
     """The filters of a listing resolved against `ledger` (keyword arguments for
-    Ledger.status / Ledger.targets); the ledger is read only when a section or owner is given."""
+    Ledger.targets / status_of); the ledger is read only when a section or owner is given. An
+    owner matches 配合单位 too unless `lead_only`."""
     known = known_values(ledger) if section is not None or owner is not None else None
     return {
         "section": resolve_section(section, known) if section is not None and known else None,
         "kind": resolve_kind(kind) if kind is not None else None,
-        "owner": resolve_owner(owner, known) if owner is not None and known else None,
+        "owner": resolve_owner(owner, known, lead_only=lead_only)
+        if owner is not None and known
+        else None,
+        "lead_only": lead_only,
     }

@@ -80,7 +80,9 @@ def _owed(row: Evaluation, as_of: date, report_day: int) -> tuple[date, date] | 
         return None
     if row.latest_as_of is not None and row.latest_as_of >= period_end:
         return None
-    following = period_end + timedelta(days=1)
+    # due on report_day of the month after period_end's month (a due date of 4-15: by 5-05)
+    month_last = calendar.monthrange(period_end.year, period_end.month)[1]
+    following = period_end.replace(day=month_last) + timedelta(days=1)
     return period_end, date(following.year, following.month, min(report_day, 28))
 
 

@@ -71,10 +71,31 @@ FLAG_WORDS = {"是": 1, "否": 0, "开": 1, "关": 0, "on": 1, "off": 0, "true":
               "yes": 1, "no": 0}  # fmt: skip
 
 
+# Settings that are text (the store's text_settings), for `xlgl settings` and the bulletin.
+TEXT_SETTINGS: dict[str, str] = {
+    "office": "发文机关，通报的版头与落款，如 锡林郭勒盟人民政府督查室（空字符串为清除）",
+    "issue": "最近一期通报的期号；设过后 report 每写出一期新的通报加 1（0 为从第 1 期起编号）",
+}
+
+
+def parse_text_setting(name: str, text: str) -> str:
+    """A text setting's value: office as written (trimmed, '' clears it, at most 60 characters),
+    issue a whole number ≥ 0; ValueError in Chinese."""
+    written = " ".join(text.split())
+    if name == "issue":
+        if not written.isdecimal():
+            raise ValueError(f"issue 须为不小于 0 的整数，“{text}”不是")
+        return str(int(written))
+    if len(written) > 60:
+        raise ValueError(f"{name} 过长：{len(written)} 字，上限 60 字")
+    return written
+
+
 def parse_setting(name: str, text: str) -> float | int:
     """A setting's value from text, checked against its type and range; ValueError in Chinese."""
     if name not in SETTING_RANGES:
-        raise ValueError(f"没有设置项“{name}”；可设：{'、'.join(SETTING_NAMES)}")
+        names = "、".join([*SETTING_NAMES, *TEXT_SETTINGS])
+        raise ValueError(f"没有设置项“{name}”；可设：{names}")
     low, high, _ = SETTING_RANGES[name]
     if isinstance(getattr(Settings(), name), bool):
         flag = FLAG_WORDS.get(text.strip().lower(), text.strip())

@@ -527,6 +527,13 @@ def print_target_detail(
     if target.baseline is not None:
         fact("2023年基数", format_value(target.baseline, target.unit))
     fact("牵头单位", target.owner or "（未指定）")
+    for label, text in (
+        ("配合单位", "、".join(target.co_owners)),
+        ("分管领导", target.leader or ""),
+        ("联系人", target.contact or ""),
+    ):
+        if text:
+            fact(label, text)
     for place in places:
         fact("报告原文", f"{place['section']} 第{place['offset']}字：“{place['quote']}”")
     fact("最新", format_value(row.latest, target.unit) if row.latest is not None else "—")

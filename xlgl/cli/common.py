@@ -52,7 +52,13 @@ KindOption = Annotated[
     ),
 ]
 OwnerOption = Annotated[
-    str | None, typer.Option("--owner", "-O", metavar="单位", help="只看某牵头单位的目标。")
+    str | None,
+    typer.Option(
+        "--owner", "-O", metavar="单位", help="只看某单位牵头或配合的目标（--lead-only 只看牵头）。"
+    ),
+]
+LeadOnlyOption = Annotated[
+    bool, typer.Option("--lead-only", help="--owner 与按单位汇总只算牵头单位，不算配合单位。")
 ]
 SearchOption = Annotated[
     str | None,

@@ -15,6 +15,7 @@ from xlgl.cli.app import app
 from xlgl.cli.common import (
     AsOfOption,
     KindOption,
+    LeadOnlyOption,
     OutputFileOption,
     OwnerOption,
     ReportOption,
@@ -78,6 +79,7 @@ def export(
     ] = False,
     report_key: ReportOption = None,
     no_bom: NoBomOption = False,
+    lead_only: LeadOnlyOption = False,
 ) -> None:
     """导出台账工作簿：汇总（各状态、各部分个数和平均完成率）、目标（与 status 同列）、记录；
     -o 为 .csv 或 .json 时导出与 status 相同的目标进度。"""
@@ -94,12 +96,14 @@ def export(
             raise InputError(
                 "请用 -o FILE 指定报送表文件，例如：xlgl export --template -o 报送表.xlsx"
             )
-        export_template(ctx, output, day, owner, title, report_key)
+        export_template(ctx, output, day, owner, title, report_key, lead_only)
         return
     with open_ledger(ctx) as ledger, ledger.snapshot():  # the sheets agree with each other
         from xlgl.filters import resolve_filters
 
-        filters = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        filters = resolve_filters(
+            ledger, section=section, kind=kind, owner=owner, lead_only=lead_only
+        )
         chosen = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=chosen, search=search, **filters)
         from xlgl.store.reviews import waiting_counts
@@ -145,12 +149,15 @@ def export_template(
     owner: str | None,
     title: str | None,
     report_key: str | None,
+    lead_only: bool = False,
 ) -> None:
+    from xlgl.filters import resolve_filters
     from xlgl.template import template_rows, write_template
 
     with open_ledger(ctx) as ledger:
         chosen = chosen_report(ledger, report_key, day)
-        rows = status_of(ledger, day, report=chosen, owner=owner)
+        filters = resolve_filters(ledger, owner=owner, lead_only=lead_only)
+        rows = status_of(ledger, day, report=chosen, owner=filters["owner"], lead_only=lead_only)
     key = rows[0].target.report if rows else (chosen or "")
     write_template(output, template_rows(rows), report_key=key, as_of=day, owner=owner, title=title)
     typer.echo(f"已导出报送表 {output}：{len(rows)} 个目标")
@@ -173,8 +180,17 @@ def report(
     section: SectionOption = None,
     owner: OwnerOption = None,
     title: TitleOption = None,
-    issue: Annotated[int | None, typer.Option("--issue", min=1, help="期号（第 N 期）。")] = None,
+    issue: Annotated[
+        int | None,
+        typer.Option(
+            "--issue",
+            min=1,
+            help="期号（第 N 期），写出文件后记入台账；此后默认为上一期加 1"
+            "（同一截至日重出沿用原期号）。",
+        ),
+    ] = None,
     report_key: ReportOption = None,
+    lead_only: LeadOnlyOption = False,
 ) -> None:
     """督查通报：各状态个数、各部分完成率与时间进度图、逾期与预警清单及原因、各牵头单位情况、全部目标表。
     markdown 不给 -o 时输出到屏幕。"""
@@ -186,25 +202,50 @@ def report(
         raise InputError("HTML 通报请用 -o FILE 指定文件，例如：xlgl report -o 通报.html")
     where = files.destination(output) if output is not None else None
     day = as_of_date(as_of)
-    with open_ledger(ctx) as ledger, ledger.snapshot():
-        from xlgl.filters import resolve_filters
+    from xlgl.filters import resolve_filters
+    from xlgl.follow_up import chase
+    from xlgl.store.office import set_text_settings, text_settings
 
-        filters = resolve_filters(ledger, section=section, owner=owner)
-        chosen = chosen_report(ledger, report_key, day)
-        rows = status_of(ledger, day, report=chosen, **filters)
-    value = bulletin.build(rows, day, title, issue_number=issue)
-    if written == "html":
-        from datetime import datetime
+    with open_ledger(ctx) as ledger:
+        with ledger.snapshot():
+            filters = resolve_filters(ledger, section=section, owner=owner, lead_only=lead_only)
+            chosen = chosen_report(ledger, report_key, day)
+            rows = status_of(ledger, day, report=chosen, **filters)
+            texts = text_settings(ledger)
+            owed = chase(rows, day, report_day=ledger.settings().report_day)
+            report_text = ledger.report_text(chosen) if chosen else None
+        number = issue or issue_number(texts, day)
+        value = bulletin.build(
+            rows, day, title, office=texts.get("office"), issue_number=number,
+            report_text=report_text, chase=owed,
+        )  # fmt: skip
+        if written == "html":
+            from datetime import datetime
 
-        text = bulletin.to_html(value, generated=datetime.now().strftime("%Y-%m-%d %H:%M"))
-    else:
-        text = bulletin.to_markdown(value)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    bulletin.save(output, text)
+            text = bulletin.to_html(value, generated=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        else:
+            text = bulletin.to_markdown(value)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        bulletin.save(output, text)
+        if number is not None and not ledger.read_only:
+            set_text_settings(ledger, {"issue": str(number), "issue_as_of": day.isoformat()})
     say_written(where)
-    typer.echo(f"已生成 {output}：{bulletin.headline(value)}")
+    issued = f"（第 {number} 期）" if number is not None else ""
+    typer.echo(f"已生成 {output}{issued}：{bulletin.headline(value)}")
+
+
+def issue_number(texts: dict[str, str], day: date) -> int | None:
+    """The 期号 of a bulletin as of `day`: None until the office numbers its bulletins (report
+    --issue N, or settings issue N); then the last one's again for the same as-of date (the HTML
+    and the Markdown of one week, or a bulletin written again), else the next one."""
+    if not texts.get("issue"):
+        return None
+    last = int(texts["issue"])
+    if last and texts.get("issue_as_of") == day.isoformat():
+        return last
+    return last + 1
 
 
 @app.command("export-records")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from xlgl.cli.common import (
     ExitCodeOption,
     FormatOption,
     KindOption,
+    LeadOnlyOption,
     OwnerOption,
     ReportOption,
     SearchOption,
@@ -29,6 +31,10 @@ from xlgl.cli.common import (
 from xlgl.errors import EXIT_FOUND
 
 
+class GroupBy(StrEnum):
+    owner = "owner"
+
+
 @app.command()
 def status(
     ctx: typer.Context,
@@ -41,6 +47,15 @@ def status(
     only_status: StatusOption = None,
     wide: WideOption = False,
     report_key: ReportOption = None,
+    by: Annotated[
+        GroupBy | None,
+        typer.Option(
+            "--by",
+            help="按单位汇总（“owner”）：每个单位一行（各状态个数、全部目标与已报送目标的平均完成率、"
+            "已报送个数），配合单位也各计一次，--lead-only 只计牵头单位。",
+        ),
+    ] = None,
+    lead_only: LeadOnlyOption = False,
 ) -> None:
     """每个目标的最新实绩、完成率、时间进度、应完成进度和状态，末行汇总各状态个数。"""
     from xlgl.filters import resolve_filters, resolve_statuses
@@ -48,7 +63,9 @@ def status(
     day = as_of_date(as_of)
     statuses = resolve_statuses(only_status)
     with open_ledger(ctx) as ledger:
-        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        chosen = resolve_filters(
+            ledger, section=section, kind=kind, owner=owner, lead_only=lead_only
+        )
         report = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=report, search=search, statuses=statuses, **chosen)
         from xlgl.store.reviews import waiting_counts
@@ -56,6 +73,15 @@ def status(
         waits = waiting_counts(ledger, day, report)  # 销号: figures not counted until verified
     from xlgl import render
 
+    if by is GroupBy.owner:
+        from xlgl.follow_up import by_owner
+        from xlgl.render_office import OWNERS
+
+        lines = by_owner(rows, lead_only=lead_only)
+        render.emit(
+            OWNERS, lines, fmt, title=f"各单位情况（截至 {day.isoformat()}）", lead_only=lead_only
+        )
+        return
     view = render.status_view(waits)
     render.emit(view, rows, fmt, as_of=day, title="目标进度", wide=wide, pending=waits)
 
@@ -75,6 +101,7 @@ def overdue(
     ] = None,
     section: SectionOption = None,
     owner: OwnerOption = None,
+    lead_only: LeadOnlyOption = False,
     exit_code: ExitCodeOption = False,
     wide: WideOption = False,
     report_key: ReportOption = None,
@@ -87,7 +114,7 @@ def overdue(
     wanted = resolve_statuses(only) or (OVERDUE, MISSED, AT_RISK)
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        chosen = resolve_filters(ledger, section=section, owner=owner)
+        chosen = resolve_filters(ledger, section=section, owner=owner, lead_only=lead_only)
         report = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=report, statuses=wanted, **chosen)
     rows.sort(key=severity)
@@ -107,6 +134,7 @@ def chase(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
     owner: OwnerOption = None,
+    lead_only: LeadOnlyOption = False,
     exit_code: ExitCodeOption = False,
     report_key: ReportOption = None,
 ) -> None:
@@ -118,9 +146,9 @@ def chase(
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
-        chosen = resolve_filters(ledger, owner=owner)
+        chosen = resolve_filters(ledger, owner=owner, lead_only=lead_only)
         report = chosen_report(ledger, report_key, day)
-        rows = status_of(ledger, day, report=report, owner=chosen["owner"])
+        rows = status_of(ledger, day, report=report, owner=chosen["owner"], lead_only=lead_only)
         owed = chase_rows(rows, day, report_day=ledger.settings().report_day)
     dicts = [
         {
@@ -168,19 +196,23 @@ def targets(
     search: SearchOption = None,
     wide: WideOption = False,
     report_key: ReportOption = None,
+    lead_only: LeadOnlyOption = False,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
     from xlgl.filters import resolve_filters
 
     with open_ledger(ctx) as ledger:
-        chosen = resolve_filters(ledger, section=section, kind=kind, owner=owner)
+        chosen = resolve_filters(
+            ledger, section=section, kind=kind, owner=owner, lead_only=lead_only
+        )
         found = ledger.targets(
             report=chosen_report(ledger, report_key, date.today()),
             search=search,
             section=chosen["section"],
             kind=chosen["kind"],
             owner=chosen["owner"],
+            lead_only=lead_only,
         )
     render.emit(render.TARGETS, found, fmt, wide=wide)
 
@@ -194,7 +226,8 @@ def show(
     report_key: ReportOption = None,
 ) -> None:
     """一个目标的定义、报告原文、当前进度和全部记录。"""
-    from xlgl import render
+    from xlgl import render, render_office
+    from xlgl.store.office import due_changes
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
@@ -202,14 +235,20 @@ def show(
         row = status_of(ledger, day, target=found)[0]
         places = ledger.target_places(found)
         records = ledger.records(found)
+        changes = due_changes(ledger, found)
     if fmt is OutputFormat.table:
         render.print_target_detail(row, places, records)
+        render_office.print_due_changes(changes)
     elif fmt is OutputFormat.json:
         data = render.status_dict(row) | {
+            "co_owners": list(found.co_owners),
+            "leader": found.leader,
+            "contact": found.contact,
             "quote": found.quote,
             "offset": found.offset,
             "places": places,
             "records": [render.record_dict(r) for r in records],
+            "due_changes": [render_office.due_change_dict(c) for c in changes],
         }
         render.write_json([data])
     else:
@@ -228,14 +267,29 @@ def history(
     wide: WideOption = False,
     report_key: ReportOption = None,
 ) -> None:
-    """全部记录（含作废记录），按录入先后。"""
-    from xlgl import render
+    """全部记录（含作废记录），按录入先后；其后列出时限调整（原时限、新时限、理由、调整人），
+    JSON 中按时间插在记录之间。"""
+    from xlgl import render, render_office
+    from xlgl.store.office import due_changes
 
     until = as_of_date(as_of) if as_of else None
     with open_ledger(ctx) as ledger:
         chosen = chosen_report(ledger, report_key, date.today())
         if target:
-            records = ledger.records(find(ledger, target, chosen), until=until)
+            found = find(ledger, target, chosen)
+            records = ledger.records(found, until=until)
+            changes = due_changes(ledger, found)
         else:
             records = ledger.records(report=chosen, until=until)
+            changes = due_changes(ledger, report=chosen)
+    if until is not None:
+        changes = [
+            c for c in changes if render.local_minute(c.changed_at)[:10] <= until.isoformat()
+        ]
+    if fmt is OutputFormat.json:
+        dicts = [render.record_dict(r) for r in records]
+        render.write_json(render_office.with_due_changes(dicts, changes))
+        return
     render.emit(render.RECORDS, records, fmt, wide=wide)
+    if fmt is OutputFormat.table:
+        render_office.print_due_changes(changes)

@@ -51,7 +51,23 @@ def assign(
     ctx: typer.Context,
     target: TargetArgument,
     owner: Annotated[str | None, typer.Option("--owner", help="牵头单位。")] = None,
-    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="新的时限。")] = None,
+    co_owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--co-owner",
+            metavar="单位",
+            help='配合单位，可重复或用顿号分隔（盟发改委、盟财政局）；--co-owner "" 清除。',
+        ),
+    ] = None,
+    leader: Annotated[str | None, typer.Option("--leader", help="分管领导。")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help='联系人及电话，如 "王芳 0479-8888888"。')
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="新的时限（须同时给 --reason）。")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="调整时限的理由。")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="调整人（默认当前登录名）。")] = None,
     tolerance: Annotated[
         float | None,
         typer.Option(
@@ -60,27 +76,75 @@ def assign(
     ] = None,
     report_key: ReportOption = None,
 ) -> None:
-    """指定目标的牵头单位、时限或容差。"""
+    """指定目标的牵头单位、配合单位、分管领导、联系人、时限（附理由，留痕）或容差。"""
     from xlgl.dates import parse_date
     from xlgl.errors import InputError
     from xlgl.grid import clean
+    from xlgl.store.sqlite import login_name
 
-    if owner is None and due is None and tolerance is None:
-        raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
-    if owner is not None and not owner.strip():
-        raise InputError("牵头单位不能为空")
+    given = (owner, co_owner, leader, contact, due, tolerance)
+    if all(g is None for g in given):
+        raise InputError(
+            "请至少给出 --owner、--co-owner、--leader、--contact、--due 或 --tolerance 之一"
+        )
+    names = {"牵头单位": owner, "分管领导": leader, "联系人": contact}
+    for label, text in names.items():
+        if text is not None and not text.strip():
+            raise InputError(f"{label}不能为空")
+        if text is not None and len(text) > 200:
+            raise InputError(f"{label}过长：{len(text)} 字，上限 200 字")
+    if due is not None and not (reason and reason.strip()):
+        raise InputError(
+            "调整时限须用 --reason 说明理由，例如：--due 2024-06-30 --reason 项目审批延后"
+        )
+    if reason is not None and due is None:
+        raise InputError("--reason 是调整时限的理由，须与 --due 同用")
+    co_owners = split_owners(co_owner) if co_owner is not None else None
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         due_date = parse_date(due, year=found.year) if due else None
         if due_date and due_date < found.start:
             raise InputError(f"时限 {due_date} 早于目标起始日 {found.start}")
-        ledger.assign(found, owner=owner, due=due_date, tolerance=tolerance)
+        lead = (owner or found.owner or "").strip()
+        if co_owners and lead in co_owners:
+            raise InputError(f"“{lead}”是牵头单位，不能同时是配合单位")
+        old_due = found.due
+        ledger.assign(
+            found,
+            owner=owner.strip() if owner else None,
+            co_owners=co_owners,
+            leader=leader.strip() if leader else None,
+            contact=" ".join(contact.split()) if contact else None,
+            due=due_date,
+            reason=" ".join(reason.split()) if reason else None,
+            by=by or login_name(),
+            tolerance=tolerance,
+        )
+    if due_date is None:
+        due_text = ""
+    elif due_date == old_due:
+        due_text = f"时限 {due_date}（未变）"
+    else:
+        due_text = f"时限 {old_due} → {due_date}（理由：{clean(reason or '')}）"
     changes = [
         f"牵头单位 {clean(owner)}" if owner else "",
-        f"时限 {due_date}" if due_date else "",
+        f"配合单位 {'、'.join(map(clean, co_owners)) or '（已清除）'}"
+        if co_owners is not None
+        else "",
+        f"分管领导 {clean(leader)}" if leader else "",
+        f"联系人 {clean(contact)}" if contact else "",
+        due_text,
         f"容差 {tolerance:g}" if tolerance is not None else "",
     ]
     typer.echo(f"{found.id}（{found.indicator}）：" + "，".join(c for c in changes if c))
+
+
+def split_owners(given: list[str]) -> list[str]:
+    """--co-owner values, each possibly several names joined by 、，, ; or ；, in order, once each."""
+    import re
+
+    names = [n.strip() for text in given for n in re.split(r"[、,，;；]", text)]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 @app.command()
@@ -108,23 +172,34 @@ def settings(
     name: Annotated[str | None, typer.Argument(help="设置项名称。")] = None,
     value: Annotated[str | None, typer.Argument(help="新值。")] = None,
 ) -> None:
-    """查看或修改台账的判定阈值（落后阈值、红灯阈值、临期天数、容差）。"""
+    """查看或修改台账的设置：判定阈值、容差、报送日，以及发文机关和通报期号（不带参数时列出全部）。"""
     from xlgl.errors import InputError
-    from xlgl.model import parse_setting
+    from xlgl.model import TEXT_SETTINGS, parse_setting, parse_text_setting
+    from xlgl.store.office import set_text_settings, text_settings
 
     if name is not None:
         if value is None:
             raise InputError(f"请给出 {name} 的新值")
         try:
-            checked = parse_setting(name, value)
+            if name in TEXT_SETTINGS:
+                text = parse_text_setting(name, value)
+            else:
+                checked = parse_setting(name, value)
         except ValueError as error:
             raise InputError(str(error)) from None
     with open_ledger(ctx) as ledger:
-        if name is not None:
+        if name in TEXT_SETTINGS:
+            # a 期号 set by hand: the next bulletin is the one after it, whatever its date
+            extra = {"issue_as_of": None} if name == "issue" else {}
+            set_text_settings(ledger, {name: text, **extra})
+        elif name is not None:
             ledger.set_setting(name, checked)
         current = ledger.settings()
+        texts = text_settings(ledger)
     for key, current_value in vars(current).items():
         typer.echo(f"{key} = {current_value:g}")
+    typer.echo(f"office = {texts.get('office') or '（未设置）'}")
+    typer.echo(f"issue = {texts.get('issue') or '（未编号）'}")
 
 
 class DraftFormat(StrEnum):

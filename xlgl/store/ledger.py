@@ -156,8 +156,11 @@ class Ledger:
         owner: str | None = None,
         search: str | None = None,
         include_retired: bool = False,
+        lead_only: bool = False,
     ) -> list[Target]:
-        where, params = target_filter(report, section, kind, owner, search, None, include_retired)
+        where, params = target_filter(
+            report, section, kind, owner, search, None, include_retired, lead_only
+        )
         sql = f"SELECT {TARGET_SELECT} FROM targets t {where} ORDER BY t.seq"
         return [target_from_row(row) for row in self._read(sql, params)]
 
@@ -189,28 +192,12 @@ class Ledger:
                 [target.report, alias, target.id],
             )
 
-    def assign(
-        self,
-        target: Target,
-        *,
-        owner: str | None = None,
-        due: date | None = None,
-        tolerance: float | None = None,
-    ) -> None:
-        updates = {
-            "owner": owner,
-            "due_override": due.isoformat() if due else None,
-            "tolerance": tolerance,
-        }
-        updates = {k: v for k, v in updates.items() if v is not None}
-        if not updates:
-            return
-        assignments = ", ".join(f"{k} = ?" for k in updates)
-        with self.write():
-            self.conn.execute(
-                f"UPDATE targets SET {assignments} WHERE report = ? AND id = ?",
-                [*updates.values(), target.report, target.id],
-            )
+    def assign(self, target: Target, **given: Any) -> Any:
+        """Owner, co-owners, leader, contact, due date (traced with its reason), tolerance:
+        store/office.py's `assign`."""
+        from xlgl.store.office import assign
+
+        return assign(self, target, **given)
 
     # --- settings -----------------------------------------------------------------------------
 
@@ -459,16 +446,18 @@ class Ledger:
         search: str | None = None,
         target: Target | None = None,
         include_retired: bool = False,
+        lead_only: bool = False,
     ) -> Iterator[tuple[Target, Actual | None]]:
         """targets_with_latest one pair at a time (`xlgl overdue` keeps a few of 100,000 and
         never holds them all): one query, LATEST_LIVE_RECORD joined on the filtered targets only.
-        Filters: a report key (None: all), section, kind, owner, search text, one target;
-        retired targets only with include_retired."""
+        Filters: a report key (None: all), section, kind, owner (牵头 or 配合; 牵头 alone with
+        lead_only), search text, one target; retired targets only with include_retired."""
         if target is not None:
             report = target.report
         where, params = target_filter(
-            report, section, kind, owner, search, target.id if target else None, include_retired
-        )
+            report, section, kind, owner, search, target.id if target else None, include_retired,
+            lead_only,
+        )  # fmt: skip
         sql = f"""
             SELECT {TARGET_SELECT}, {ACTUAL_SELECT}
             FROM targets t LEFT JOIN records l ON l.id = {LATEST_LIVE_RECORD}

@@ -224,6 +224,29 @@ def m003_verifications(db: Any) -> None:
         db.execute(statement)
 
 
+@migration
+def m004_office(db: Any) -> None:
+    """Who answers and the office's texts (issue 13): every change of a target's due date with
+    its reason, who and when (`due_changes`, append-only); settings that are text (`text_settings`:
+    the issuing office, the last 期号 and the as-of date it was issued for)."""
+    for statement in (
+        """CREATE TABLE due_changes (
+            id INTEGER PRIMARY KEY,
+            report TEXT NOT NULL,
+            target TEXT NOT NULL,
+            old_due TEXT NOT NULL,
+            new_due TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            "by" TEXT,
+            changed_at TEXT NOT NULL,
+            FOREIGN KEY (report, target) REFERENCES targets(report, id)
+        )""",
+        "CREATE INDEX due_changes_target ON due_changes(report, target)",
+        "CREATE TABLE text_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ):
+        db.execute(statement)
+
+
 def schema_version() -> int:
     return len(MIGRATIONS)
 

@@ -223,7 +223,10 @@ def target_filter(
     search: str | None,
     target_id: str | None = None,
     include_retired: bool = False,
+    lead_only: bool = False,
 ) -> tuple[str, list[Any]]:
+    """WHERE and its parameters. An owner matches as 牵头单位 or as one of the 配合单位, or
+    with `lead_only` as 牵头单位 alone."""
     conditions, params = [], []
     if report is not None:
         conditions.append("t.report = ?")
@@ -239,9 +242,15 @@ def target_filter(
     if kind:
         conditions.append("t.kind = ?")
         params.append(kind)
-    if owner:
+    if owner and lead_only:
         conditions.append("t.owner = ?")
         params.append(owner)
+    elif owner:
+        conditions.append(
+            "(t.owner = ? OR (t.co_owners != '[]' AND EXISTS"
+            " (SELECT 1 FROM json_each(t.co_owners) c WHERE c.value = ?)))"
+        )
+        params.extend([owner, owner])
     if search:
         conditions.append("(instr(t.indicator, ?) > 0 OR instr(t.quote, ?) > 0 OR t.id = ?)")
         params.extend([search, search, search])

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from xlgl.store.ledger import Ledger
 
 
+#: Columns a seed gives a new target but never overwrites: `assign` sets them (issue 13).
+ASSIGNED = ("co_owners", "leader", "contact")
+
+
 def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
     """Add or refresh a seed's report and targets; returns (added, changed). The report's key
     is the seed's `[report] key`, else report-<year>: a seed of another key adds a report
-    beside the others. Records are never touched, nor owners, due dates and tolerances set
-    with `assign`. Seed aliases are added (replacing an alias of the same name)."""
+    beside the others. Records are never touched, nor owners, co-owners, leaders, contacts,
+    due dates and tolerances set with `assign`. Seed aliases are added (replacing an alias of the same name)."""
     report = seed.report
     year = int(report.get("year", 0))
     key = seed_report_key(seed)
-    columns = list(SEED_COLUMNS)
+    columns = [c for c in SEED_COLUMNS if c not in ASSIGNED]
     with ledger.write():
         existing = {
             row[0]: tuple(row[1:])
@@ -34,7 +38,8 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
             aliases += [(key, alias, target["id"]) for alias in target.get("aliases") or ()]
             if target["id"] not in existing:
                 next_seq += 1
-                added.append({**row, "seq": next_seq, "owner": target.get("owner")})
+                assigned = {c: seed_value(target, c) for c in ASSIGNED}
+                added.append({**row, **assigned, "seq": next_seq, "owner": target.get("owner")})
             elif existing[target["id"]] != tuple(row[c] for c in columns):
                 changed.append(row)
         if added:

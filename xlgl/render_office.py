@@ -1,0 +1,138 @@
+"""The office's listings (issue 13) in table, JSON and CSV: one line per department
+(`status --by owner`, from follow_up.by_owner) and the trace of changed due dates (`show`,
+`history`). Rendering only: the figures come computed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from xlgl.render import FRACTION_DIGITS, View, _print_grid, _say, _title, console, local_minute
+from xlgl.words import AT_RISK, OVERDUE, STATUS_LABELS, STATUSES
+
+if TYPE_CHECKING:
+    from xlgl.follow_up import OwnerLine
+    from xlgl.store.office import DueChange
+
+OWNER_FIELDS = [
+    "owner",
+    "total",
+    *STATUSES,
+    "reported",
+    "completion_all",
+    "completion_reported",
+]
+DUE_CHANGE_FIELDS = ["kind", "report", "target", "old_due", "new_due", "reason", "by", "changed_at"]
+
+
+def owner_dict(line: OwnerLine) -> dict[str, Any]:
+    return {
+        "owner": line.owner,
+        "total": line.total,
+        **{status: line.counts.get(status, 0) for status in STATUSES},
+        "reported": line.reported,
+        "completion_all": round(line.completion_all, FRACTION_DIGITS),
+        "completion_reported": None
+        if line.completion_reported is None
+        else round(line.completion_reported, FRACTION_DIGITS),
+    }
+
+
+def print_owner_table(
+    lines: Sequence[OwnerLine], *, title: str = "各单位情况", lead_only: bool = True, **_: Any
+) -> None:
+    from xlgl.grid import Column, clean, draw
+    from xlgl.render import percent
+
+    shown = [s for s in STATUSES if s in (OVERDUE, AT_RISK) or any(x.counts[s] for x in lines)]
+    columns = (
+        Column("单位", style="cyan", fold=12, soft=20),
+        Column("目标数", align="right"),
+        *(Column(STATUS_LABELS[s], align="right") for s in shown),
+        Column("已报送", align="right"),
+        Column("全部目标平均完成率", align="right"),
+        Column("已报送平均完成率", align="right"),
+    )
+    rows = [
+        (
+            clean(line.owner),
+            str(line.total),
+            *(str(line.counts[s]) for s in shown),
+            str(line.reported),
+            percent(line.completion_all),
+            percent(line.completion_reported),
+        )
+        for line in lines
+    ]
+    out = console()
+    _title(out, title)
+    _print_grid(out, draw(columns, rows, out.width))
+    counted = "只计牵头单位" if lead_only else "牵头与配合单位各计一次"
+    _say(
+        out,
+        f"共 {len(lines)} 个单位（{counted}）；全部目标平均完成率把未报送的目标按 0 计，"
+        "超过100%的按100%计",
+    )
+
+
+OWNERS = View(OWNER_FIELDS, owner_dict, print_owner_table)
+
+
+def due_change_dict(change: DueChange) -> dict[str, Any]:
+    return {
+        "kind": "due_change",
+        "report": change.report,
+        "target": change.target,
+        "old_due": change.old_due.isoformat(),
+        "new_due": change.new_due.isoformat(),
+        "reason": change.reason,
+        "by": change.by,
+        "changed_at": change.changed_at,
+    }
+
+
+def print_due_changes(changes: Sequence[DueChange], *, title: str = "时限调整") -> None:
+    """Each change of a due date: old → new, the reason, who and when (local time)."""
+    from xlgl.grid import Column, clean, draw
+
+    if not changes:
+        return
+    columns = (
+        Column("目标", style="cyan", fold=12, soft=20),
+        Column("原时限"),
+        Column("新时限"),
+        Column("理由", fold=12, soft=24),
+        Column("调整人", fold=6, soft=8),
+        Column("调整时间"),
+    )
+    rows = [
+        (
+            clean(c.target),
+            c.old_due.isoformat(),
+            c.new_due.isoformat(),
+            clean(c.reason),
+            clean(c.by or ""),
+            local_minute(c.changed_at),
+        )
+        for c in changes
+    ]
+    out = console()
+    out.print()
+    _title(out, title)
+    _print_grid(out, draw(columns, rows, out.width))
+    _say(out, f"共 {len(changes)} 次时限调整")
+
+
+def with_due_changes(
+    records: Sequence[dict[str, Any]], changes: Sequence[DueChange]
+) -> list[dict[str, Any]]:
+    """History as JSON: the records in their order, each due-date change (`kind`
+    `due_change`) placed before the first record entered after it."""
+    merged: list[dict[str, Any]] = []
+    pending = sorted(changes, key=lambda c: c.changed_at)
+    for record in records:
+        while pending and pending[0].changed_at <= str(record.get("recorded_at") or ""):
+            merged.append(due_change_dict(pending.pop(0)))
+        merged.append(record)
+    merged += [due_change_dict(c) for c in pending]
+    return merged
