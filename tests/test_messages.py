@@ -20,6 +20,7 @@ ALLOWED = {
     "alias",
     "extract",
     "chase",
+    "carry",
     "python",
     "csv",
     "json",
@@ -195,6 +196,7 @@ COMMANDS = [
     ["report"],
     ["export-records"],
     ["import-records"],
+    ["carry"],
 ]
 
 

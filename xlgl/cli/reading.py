@@ -190,7 +190,10 @@ def targets(
     wide: WideOption = False,
     report_key: ReportOption = None,
     review: Annotated[
-        bool, typer.Option("--review", help="只列种子中标为待复核（review = true）的目标。")
+        bool,
+        typer.Option(
+            "--review", help="只列种子中标为待复核的目标（extract 起草时置信度低、须人工核对的）。"
+        ),
     ] = False,
 ) -> None:
     """列出目标清单，按章节分组。"""
@@ -232,8 +235,8 @@ def show(
         row = status_of(ledger, day, target=found)[0]
         places = ledger.target_places(found)
         records = ledger.records(found)
+        from xlgl.carryover import year_links
         from xlgl.cli.years import year_link_dict, year_link_facts
-        from xlgl.store.links import year_links
 
         links = year_links(ledger, found)
     if fmt is OutputFormat.table:

@@ -96,7 +96,7 @@ def _label(status: str) -> str:
 
 
 def year_link_facts(links: Sequence[Any]) -> list[tuple[str, str]]:
-    """`show`'s lines for the targets of other years (store.links.YearLink): 上年 / 下年, or
+    """`show`'s lines for the targets of other years (carryover.YearLink): 上年 / 下年, or
     结转自 / 结转为, the report, the id and its final figure (or its last one so far)."""
     labels = {
         ("previous", "carried"): "结转自",

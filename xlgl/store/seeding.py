@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from xlgl.store.links import derived_baselines
 from xlgl.store.rows import SEED_COLUMNS, seed_value
 
 if TYPE_CHECKING:
@@ -30,11 +29,7 @@ def load_seed(ledger: Ledger, seed: Any) -> tuple[int, int]:
         }
         next_seq = ledger.conn.execute("SELECT coalesce(max(seq), 0) FROM targets").fetchone()[0]
         added, changed, aliases = [], [], []
-        baselines = derived_baselines(ledger, key, year, seed.targets)
         for target in seed.targets:
-            if target["id"] in baselines:  # no baseline in the seed: last year's final figure
-                found = baselines[target["id"]]
-                target = {**target, "baseline": found.value, "baseline_from": found.source}
             row = {"report": key, "id": target["id"]} | {c: seed_value(target, c) for c in columns}
             aliases += [(key, alias, target["id"]) for alias in target.get("aliases") or ()]
             if target["id"] not in existing:
