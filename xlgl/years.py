@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from xlgl.model import Actual, Target
 from xlgl.progress import Evaluation, Reason
@@ -32,8 +32,14 @@ from xlgl.units import UnitError, convert, to_stored, unit_family
 
 
 class ReportLike(Protocol):
-    key: str
-    year: int
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def year(self) -> int: ...
+
+
+R = TypeVar("R", bound=ReportLike)
 
 
 def link(report: str, target_id: str) -> str:
@@ -54,7 +60,7 @@ def key_stem(key: str) -> str:
     return re.sub(r"(19|20)\d\d", "", key)
 
 
-def previous_report(reports: Sequence[ReportLike], key: str) -> ReportLike | None:
+def previous_report(reports: Sequence[R], key: str) -> R | None:
     """The report that `key`'s report follows (module docstring); None when there is none.
     `reports` in the order they were loaded."""
     current = next((r for r in reports if r.key == key), None)
@@ -68,7 +74,7 @@ def previous_report(reports: Sequence[ReportLike], key: str) -> ReportLike | Non
     return max(pool, key=lambda pair: (pair[1].year, pair[0]))[1]
 
 
-def next_report(reports: Sequence[ReportLike], key: str) -> ReportLike | None:
+def next_report(reports: Sequence[R], key: str) -> R | None:
     """The report whose previous report is `key`'s, the earliest such; None when none is loaded."""
     following = [r for r in reports if (p := previous_report(reports, r.key)) and p.key == key]
     return min(following, key=lambda r: r.year) if following else None

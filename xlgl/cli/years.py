@@ -64,7 +64,10 @@ def carry(
                 )
             source = previous.key
         else:
-            source = chosen_report(ledger, report_key, today)
+            chosen = chosen_report(ledger, report_key, today)
+            if chosen is None:
+                raise InputError("--report 须为一份报告（key 或年份），不能是 all")
+            source = chosen
         old = find(ledger, target, source)
         if old.report == destination:
             raise InputError(
