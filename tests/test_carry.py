@@ -119,7 +119,16 @@ def test_a_target_without_a_baseline_takes_last_years_final_figure(two_years):
 
 
 def test_a_baseline_the_seed_states_is_kept_and_a_figure_on_the_way_is_no_baseline(two_years):
-    assert shown(two_years, "new-energy-capacity", "xlgl-2025")["baseline"] == 2050
+    energy = shown(two_years, "new-energy-capacity", "xlgl-2025")
+    assert energy["baseline"] == 2050
+    # still linked to last year's target by indicator and unit, both ways
+    assert [(y["direction"], y["how"], y["report"]) for y in energy["years"]] == [
+        ("previous", "same", "xlgl-2024")
+    ]
+    old = shown(two_years, "new-energy-capacity", "xlgl-2024")
+    assert [(y["direction"], y["how"], y["id"]) for y in old["years"]] == [
+        ("next", "same", "new-energy-capacity")
+    ]
     jobs = shown(two_years, "urban-jobs", "xlgl-2025")
     assert jobs["baseline"] is None
     assert jobs["years"][0]["final"] is False and jobs["years"][0]["figure"] == 0.8
@@ -227,3 +236,27 @@ def test_report_by_year_refused_when_two_reports_share_it(two_years, tmp_path):
     other.write_text(SEED_2025.replace('key = "xlgl-2025"', 'key = "other-2025"'), "utf-8")
     ok(two_years("init", "--seed", str(other)))
     refused(two_years("status", "--report", "2025"), "多份报告")
+
+
+def test_a_version_1_ledger_migrates_and_takes_the_next_year(tmp_path, seed_2025):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from xlgl.cli import app
+
+    path = tmp_path / "v1.db"
+    shutil.copy(Path(__file__).parent / "data" / "ledger-v1.db", path)
+    runner = CliRunner()
+    before = as_json(
+        runner.invoke(app, ["--db", str(path), "history", "--report", "all", "-f", "json"])
+    )
+    ok(runner.invoke(app, ["--db", str(path), "init", "--seed", str(seed_2025)]))
+    after = as_json(
+        runner.invoke(app, ["--db", str(path), "history", "--report", "all", "-f", "json"])
+    )
+    assert after == before and before
+    carried = runner.invoke(
+        app, ["--db", str(path), "targets", "--review", "--report", "2025", "-f", "json"]
+    )
+    assert [t["id"] for t in as_json(carried)] == ["gps"]

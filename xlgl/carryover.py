@@ -40,10 +40,13 @@ def derived_baselines(
     previous = years.previous_report(_reports(ledger, key, year), key) if wanted else None
     if previous is None:
         return {}
-    earlier = ledger.targets(report=previous.key)
+    earlier: dict[str, list[Target]] = {}  # by indicator: a report may hold 100,000 targets
+    for old in ledger.targets(report=previous.key):
+        earlier.setdefault(old.indicator.strip(), []).append(old)
     matches = {}
     for target in wanted:
-        found = years.continued_target(target["indicator"], target["unit"], target["id"], earlier)
+        same = earlier.get(str(target["indicator"]).strip(), [])
+        found = years.continued_target(target["indicator"], target["unit"], target["id"], same)
         if found is not None:
             matches[target["id"]] = (target, found)
     figures = links.figures_of(ledger, [found for _, found in matches.values()])
@@ -102,7 +105,10 @@ def year_links(ledger: Ledger, target: Target) -> list[YearLink]:
         previous = years.previous_report(reports, target.report)
         if previous is not None:
             earlier = years.continued_target(
-                target.indicator, target.unit, target.id, ledger.targets(report=previous.key)
+                target.indicator,
+                target.unit,
+                target.id,
+                _same_indicator(ledger, previous.key, target),
             )
             if earlier is not None:
                 found.append(("previous", "same", earlier))
@@ -112,12 +118,12 @@ def year_links(ledger: Ledger, target: Target) -> list[YearLink]:
             found.append(("next", how, later))
     following = years.next_report(reports, target.report)
     if following is not None and not any(d == "next" for d, _, _ in found):
-        these = ledger.targets(report=target.report)
-        for later in ledger.targets(report=following.key):
-            stored_later = links.stored_links(ledger, later.report, later.id)
-            if later.indicator.strip() != target.indicator.strip() or any(stored_later.values()):
+        these = _same_indicator(ledger, target.report, target)
+        for later in _same_indicator(ledger, following.key, target):
+            if any(links.stored_links(ledger, later.report, later.id).values()):
                 continue
-            if years.continued_target(later.indicator, later.unit, later.id, these) == target:
+            earlier = years.continued_target(later.indicator, later.unit, later.id, these)
+            if earlier is not None and (earlier.report, earlier.id) == (target.report, target.id):
                 found.append(("next", "same", later))
     figures = links.figures_of(ledger, [t for _, _, t in found])
     year_links = []
@@ -125,3 +131,8 @@ def year_links(ledger: Ledger, target: Target) -> list[YearLink]:
         figure = years.final_figure(other, figures.get((other.report, other.id), []))
         year_links.append(YearLink(direction, how, other, figure, years.is_final(other, figure)))
     return year_links
+
+
+def _same_indicator(ledger: Ledger, report: str, target: Target) -> list[Target]:
+    """The targets of `report` with `target`'s indicator (as written)."""
+    return ledger.lookup(report).by_indicator(target.indicator)
