@@ -22,6 +22,7 @@ ALLOWED = {
     "chase",
     "verify",  # 销号
     "pending",
+    "carry",
     "python",
     "csv",
     "json",
@@ -199,6 +200,7 @@ COMMANDS = [
     ["import-records"],
     ["verify"],
     ["pending"],
+    ["carry"],
 ]
 
 

@@ -37,7 +37,7 @@ def sessions(text: str) -> list[tuple[re.Match, list[tuple[str, str]]]]:
     return found
 
 
-def run(command: str, home: Path) -> str:
+def run(command: str, home: Path, cwd: Path = ROOT) -> str:
     words = shlex.split(command)
     assert words[0] == "xlgl", command
     env = {
@@ -50,7 +50,7 @@ def run(command: str, home: Path) -> str:
     env.pop("XLGL_DB", None)
     done = subprocess.run(
         [sys.executable, "-m", "xlgl", *words[1:]],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -65,11 +65,15 @@ def test_the_readme_sessions_print_what_the_readme_shows(tmp_path):
     found = sessions(text)
     assert found, "the README has no console session"
     home = tmp_path / "home"
+    work = tmp_path / "work"  # the sessions' folder: files they write (draft.toml) land here
+    work.mkdir()
+    for name in ("tests", "seed", "docs", "examples"):
+        (work / name).symlink_to(ROOT / name)
     rewritten, last = [], 0
     for block, pairs in found:
         body = ""
         for command, expected in pairs:
-            actual = run(command, home)
+            actual = run(command, home, work)
             if not os.environ.get("XLGL_README_WRITE"):
                 assert actual == expected, f"README: `{command}` prints\n{actual}"
             body += f"$ {command}\n{actual}"

@@ -49,6 +49,7 @@ REASON_CODES = (
     "missed",
     "pace",
     "tolerance",
+    "carry",  # a milestone of a finished year, open for 结转 (xlgl/years.py)
 )
 _REASON_ORDER = {code: n for n, code in enumerate(REASON_CODES)}
 

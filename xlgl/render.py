@@ -494,7 +494,10 @@ def print_records_table(
 
 
 def print_target_detail(
-    row: Evaluation, places: Sequence[dict[str, Any]], records: Sequence[Record]
+    row: Evaluation,
+    places: Sequence[dict[str, Any]],
+    records: Sequence[Record],
+    links: Sequence[tuple[str, str]] = (),
 ) -> None:
     """One target: its facts (every text from data cleaned and never read as markup), its
     chart and its records."""
@@ -525,7 +528,9 @@ def print_target_detail(
     fact("类型", f"{kind} / {comparator or target.comparator} / {direction}")
     fact("期间", f"{target.start.isoformat()} 至 {target.due.isoformat()}")
     if target.baseline is not None:
-        fact("2023年基数", format_value(target.baseline, target.unit))
+        fact(f"{target.year - 1}年基数", format_value(target.baseline, target.unit))
+    for label, text in links:  # the targets of the previous and next years (year_link_facts)
+        fact(label, text)
     fact("牵头单位", target.owner or "（未指定）")
     for label, text in (
         ("配合单位", "、".join(target.co_owners)),

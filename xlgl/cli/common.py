@@ -81,7 +81,7 @@ ReportOption = Annotated[
     typer.Option(
         "--report",
         metavar="KEY",
-        help="哪份报告（如 xlgl-2024）：默认为 --as-of 日期所在年度的报告，否则最新的一份；all 为全部报告。",
+        help="哪份报告（如 xlgl-2024，或年份 2024）：默认为 --as-of 日期所在年度的报告，否则最新的一份；all 为全部报告。",
     ),
 ]
 TargetArgument = Annotated[str, typer.Argument(help="目标 id 或指标名（可写唯一的一部分）。")]
@@ -156,10 +156,16 @@ def chosen_report(ledger: Ledger, given: str | None, day: date) -> str | None:
         return ledger.default_report(day)
     if given.strip().lower() == "all":
         return None
-    keys = [r.key for r in ledger.reports()]
-    if given not in keys:
-        raise InputError(f"没有报告“{given}”；台账中的报告：{'、'.join(keys) or '（无）'}，或 all")
-    return given
+    reports = ledger.reports()
+    keys = [r.key for r in reports]
+    if given in keys:
+        return given
+    of_year = [r.key for r in reports if given.strip().isdigit() and r.year == int(given)]
+    if len(of_year) == 1:  # --report 2024: the one report of that year
+        return of_year[0]
+    if of_year:
+        raise InputError(f"{given} 年有多份报告：{'、'.join(of_year)}；请写报告的 key")
+    raise InputError(f"没有报告“{given}”；台账中的报告：{'、'.join(keys) or '（无）'}，或 all")
 
 
 def find(ledger: Ledger, name: str, report: str | None = None) -> Target:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +29,10 @@ from xlgl.cli.common import (
     status_of,
 )
 from xlgl.errors import EXIT_FOUND
+
+if TYPE_CHECKING:
+    from xlgl.progress import Evaluation
+    from xlgl.store import Ledger
 
 
 class GroupBy(StrEnum):
@@ -117,12 +121,27 @@ def overdue(
         chosen = resolve_filters(ledger, section=section, owner=owner, lead_only=lead_only)
         report = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=report, statuses=wanted, **chosen)
+        rows = _marked_for_carry(ledger, rows, day)
     rows.sort(key=severity)
     from xlgl import render
 
     render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警", wide=wide)
     if exit_code and rows:
         raise typer.Exit(EXIT_FOUND)
+
+
+def _marked_for_carry(ledger: Ledger, rows: list[Evaluation], day: date) -> list[Evaluation]:
+    """Milestones of a finished year still open: marked 待结转 or 已结转 (xlgl/years.py)."""
+    from xlgl import years
+    from xlgl.store import links
+
+    open_rows = [r for r in rows if years.open_for_carry(r.target, r.status, day)]
+    if not open_rows:
+        return rows
+    reports = ledger.reports()
+    following = {r.key: getattr(years.next_report(reports, r.key), "key", None) for r in reports}
+    carried = links.carried_to(ledger, [r.target for r in open_rows])
+    return years.mark_for_carry(rows, day, carried, following)
 
 
 CHASE_FIELDS = ("owner", "contact", "id", "indicator", "period_end", "report_due", "report")
@@ -197,6 +216,12 @@ def targets(
     wide: WideOption = False,
     report_key: ReportOption = None,
     lead_only: LeadOnlyOption = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review", help="只列种子中标为待复核的目标（extract 起草时置信度低、须人工核对的）。"
+        ),
+    ] = False,
 ) -> None:
     """列出目标清单，按章节分组。"""
     from xlgl import render
@@ -206,14 +231,20 @@ def targets(
         chosen = resolve_filters(
             ledger, section=section, kind=kind, owner=owner, lead_only=lead_only
         )
+        report = chosen_report(ledger, report_key, date.today())
         found = ledger.targets(
-            report=chosen_report(ledger, report_key, date.today()),
+            report=report,
             search=search,
             section=chosen["section"],
             kind=chosen["kind"],
             owner=chosen["owner"],
             lead_only=lead_only,
         )
+        if review:
+            from xlgl.store.links import review_ids
+
+            flagged = review_ids(ledger, report)
+            found = [t for t in found if (t.report, t.id) in flagged]
     render.emit(render.TARGETS, found, fmt, wide=wide)
 
 
@@ -236,8 +267,12 @@ def show(
         places = ledger.target_places(found)
         records = ledger.records(found)
         changes = due_changes(ledger, found)
+        from xlgl.carryover import year_links
+        from xlgl.cli.years import year_link_dict, year_link_facts
+
+        links = year_links(ledger, found)
     if fmt is OutputFormat.table:
-        render.print_target_detail(row, places, records)
+        render.print_target_detail(row, places, records, links=year_link_facts(links))
         render_office.print_due_changes(changes)
     elif fmt is OutputFormat.json:
         data = render.status_dict(row) | {
@@ -249,6 +284,7 @@ def show(
             "places": places,
             "records": [render.record_dict(r) for r in records],
             "due_changes": [render_office.due_change_dict(c) for c in changes],
+            "years": [year_link_dict(link) for link in links],
         }
         render.write_json([data])
     else:

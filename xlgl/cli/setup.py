@@ -38,11 +38,16 @@ def init(
 
     loaded = load_seed(seed or default_seed_path())
     with open_ledger(ctx, create=True, seed_default=False) as ledger:
+        from xlgl.carryover import with_baselines  # last year's final figures as baselines
+
+        loaded = with_baselines(ledger, loaded, seed_report_key(loaded))
         added, changed = ledger.load_seed(loaded)
         total = len(ledger.targets(report=seed_report_key(loaded), include_retired=True))
+    carried = sum(1 for t in loaded.targets if t.get("baseline_from"))
     typer.echo(
         f"台账 {ledger.path}：{loaded.report.get('title', '')} 共 {total} 个目标"
         f"（新增 {added}，更新 {changed}）"
+        + (f"；{carried} 个目标的基数取自上年终值" if carried else "")
     )
 
 

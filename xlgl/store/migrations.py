@@ -247,6 +247,17 @@ def m004_office(db: Any) -> None:
         db.execute(statement)
 
 
+@migration
+def m005_year_links(db: Any) -> None:
+    """Carrying a year over (issue 12, part 3): `baseline_from` names the earlier report's target
+    ("REPORT/ID") whose final figure became a target's baseline when its seed stated none;
+    `carried_from` (m002) names the target an `xlgl carry` target continues."""
+    db.execute("ALTER TABLE targets ADD COLUMN baseline_from TEXT")
+    db.execute(
+        "CREATE INDEX targets_carried_from ON targets(carried_from) WHERE carried_from IS NOT NULL"
+    )
+
+
 def schema_version() -> int:
     return len(MIGRATIONS)
 

@@ -85,6 +85,7 @@ SEED_COLUMNS: dict[str, Any] = {
     "frequency": None, "lag_days": 0, "scale": None, "scale_unit": None, "also_units": [],
     "retired": False, "retired_reason": None, "review": False, "confidence": None,
     "co_owners": [], "leader": None, "contact": None, "carried_from": None,
+    "baseline_from": None,
 }  # fmt: skip
 
 
