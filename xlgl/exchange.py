@@ -30,8 +30,10 @@ from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
 from xlgl.recording import DUPLICATE, FigureRefused, figure_book
 from xlgl.store import Ledger
+from xlgl.texts import checked_text
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
+MAX_LINE_BYTES = 1_000_000  # a record with every text field at its cap is some 100 KB
 
 FIELDS = (
     "uuid",
@@ -48,7 +50,7 @@ FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExchangedRecord:
     """A record as it travels between ledgers: named by its UUID; a voiding record names the
     record it voids by that record's UUID. `report` None (a file from xlgl 0.1): the one report
@@ -94,6 +96,18 @@ def _write_lines(records: Iterable[dict[str, Any]], out: Any) -> int:
     return count
 
 
+def read_all(path: Path | str) -> list[ExchangedRecord]:
+    """The whole file, parsed and checked, before any lock is taken (issue 15 #14: a slow or
+    endless source must not hold the ledger's write lock); RowErrors naming every bad line."""
+    errors: list[str] = []
+    records = list(read_records(path, errors))
+    if errors:
+        raise RowErrors(
+            f"有 {len(errors)} 行错误，未导入任何记录：", errors[:MAX_LISTED_ROWS], len(errors)
+        )
+    return records
+
+
 def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecord]:
     """The file's records, one at a time; a bad line is appended to `errors` and skipped (the
     ledger's import_records raises once the file has been read, naming every bad line)."""
@@ -112,7 +126,10 @@ def read_records(path: Path | str, errors: list[str]) -> Iterator[ExchangedRecor
 
 
 def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord]:
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(_lines(handle), start=1):
+        if raw is None:
+            errors.append(f"第 {number} 行：过长（超过 {MAX_LINE_BYTES} 字节），不是一条记录")
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():
@@ -121,6 +138,21 @@ def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord]:
             yield parse_record(raw, number)
         except InputError as error:
             errors.append(f"第 {number} 行：{one_line(str(error))}")
+
+
+def _lines(handle: Any) -> Iterator[bytes | None]:
+    """The handle's lines; None for a line longer than MAX_LINE_BYTES, read past in chunks and
+    never held whole (a file of zeros without a newline is not read into memory)."""
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(MAX_LINE_BYTES)
+        yield None
 
 
 def parse_record(raw: bytes, line: int) -> ExchangedRecord:
@@ -156,6 +188,7 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         item = data.get(name)
         if item is not None and not isinstance(item, str):
             raise InputError(f"{name} 须为字符串")
+        checked_text(item, name)  # the cap of every text field (xlgl/texts.py)
         texts[name] = item
     try:
         as_of = date.fromisoformat(str(data["as_of"]))

@@ -32,6 +32,7 @@ from xlgl.lookup import find_target
 from xlgl.model import Target
 from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
 from xlgl.store import Ledger, NewRow, readahead, translate_errors
+from xlgl.texts import MAX_TEXT, checked_text
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
 REQUIRED_COLUMNS = ("target", "value", "as_of")
@@ -239,6 +240,10 @@ class ActualsFile:
                         day = dates.get(as_of)
                         if day is None:
                             day = dates[as_of] = parse_date(as_of.strip()).isoformat()
+                        if len(source) > MAX_TEXT or len(note) > MAX_TEXT or len(by) > MAX_TEXT:
+                            checked_text(source.strip(), "source")  # raises, naming the field
+                            checked_text(note.strip(), "note")
+                            checked_text(by.strip(), "by")
                         yield (
                             target.report,
                             target.id,
