@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -31,19 +32,47 @@ def init(
             help="种子文件（TOML 或 JSON）；默认随 xlgl 发布的 2024 年目标清单。",
         ),
     ] = None,
+    convert: Annotated[
+        bool,
+        typer.Option(
+            "--convert", help="种子改了已有实绩的目标的单位时，把这些记录按系数换算为新单位。"
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="接受种子对已有实绩的目标的单位改动：原记录保留原单位，不计入完成情况。"
+        ),
+    ] = False,
 ) -> None:
     """建立台账或用种子文件刷新目标。可重复运行：不改动已登记的实绩，也不改动 assign 的设置。"""
+    from xlgl.reseed import UnitChange, unit_plans
     from xlgl.seed import default_seed_path, load_seed
-    from xlgl.store.seeding import seed_report_key
+    from xlgl.store.seeding import refresh_seed, seed_report_key
 
     loaded = load_seed(seed or default_seed_path())
+    units: list[UnitChange] = []
+
+    def rule(
+        old: Mapping[str, str], new: Mapping[str, str], live: Mapping[str, int]
+    ) -> list[UnitChange]:  # xlgl/reseed.py's rule, its plans kept for the lines below
+        units[:] = unit_plans(old, new, live, convert=convert, accept=yes)
+        return units
+
     with open_ledger(ctx, create=True, seed_default=False) as ledger:
-        added, changed = ledger.load_seed(loaded)
+        added, changed, _ = refresh_seed(ledger, loaded, rule)
         total = len(ledger.targets(report=seed_report_key(loaded), include_retired=True))
     typer.echo(
         f"台账 {ledger.path}：{loaded.report.get('title', '')} 共 {total} 个目标"
         f"（新增 {added}，更新 {changed}）"
     )
+    for change in units:
+        done = (
+            "已换算为新单位（原记录作废，历史中保留）"
+            if change.convert
+            else f"原记录保留原单位 {change.old or '（无单位）'}，不计入完成情况"
+        )
+        typer.echo(f"单位改动 {change.describe()}：{done}")
 
 
 @app.command()
