@@ -21,7 +21,7 @@ import sys
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -194,6 +194,15 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         as_of = date.fromisoformat(str(data["as_of"]))
     except ValueError:
         raise InputError(f"as_of “{data['as_of']}”不是 ISO 日期（如 2024-09-30）") from None
+    if voids is None and "unit" in data and not texts["unit"]:  # absent: the target's unit
+        raise InputError("unit 为空：须写明记录的单位（如 “万吨”），或不写这一项")
+    try:  # it orders corrections: one that cannot be read would silently lose to or beat others
+        stamp = datetime.fromisoformat(str(texts["recorded_at"]))
+    except ValueError:
+        raise InputError(
+            f"recorded_at “{texts['recorded_at']}”不是 ISO 时间（如 2024-10-01T08:00:00+00:00）"
+        ) from None
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)  # compared as text: one form
     return ExchangedRecord(
         line=line,
         uuid=record_uuid,
@@ -201,7 +210,7 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord:
         value=value,
         unit=texts["unit"],
         as_of=as_of,
-        recorded_at=str(texts["recorded_at"]),
+        recorded_at=stamp.astimezone(UTC).isoformat(timespec="microseconds"),
         by=texts["by"],
         source=texts["source"],
         note=texts["note"],

@@ -70,6 +70,23 @@ def check_regular_file(path: Path) -> None:
         raise InputError(f"{path} 是{kind}，只能导入普通文件")
 
 
+def undecodable_line(path: Path) -> int:
+    """The line a file that reads as neither UTF-8 nor GB18030 goes wrong on: the later of the
+    first line each cannot read (a UTF-8 file with a GB18030 line 3 fails UTF-8 on line 3)."""
+    first: dict[str, int] = {}
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            for encoding in ("utf-8", "gb18030"):
+                if encoding not in first:
+                    try:
+                        line.decode(encoding)
+                    except UnicodeDecodeError:
+                        first[encoding] = number
+            if len(first) == 2:
+                break
+    return max(first.values(), default=1)
+
+
 def detect_encoding(handle: BinaryIO) -> str:
     """utf-8-sig when the whole file reads as UTF-8 (BOM or not), else gb18030.
 
@@ -258,8 +275,8 @@ class ActualsFile:
                         self._bad(_first_line(reader.line_num, row), str(error))
             except UnicodeDecodeError:
                 raise InputError(
-                    f"{self.path} 第 {reader.line_num + 1} 行附近编码无法识别："
-                    "请存为 UTF-8 或 GB18030（未导入任何数据）"
+                    f"{self.path} 第 {undecodable_line(self.path)} 行编码无法识别（混用了编码？）："
+                    "请整份存为 UTF-8 或 GB18030（未导入任何数据）"
                 ) from None
             except csv.Error as error:
                 raise InputError(

@@ -15,9 +15,17 @@ MAX_TEXT = 4000  # characters of a note, a source or a narrative field
 
 def checked_text(text: str | None, name: str = "") -> str | None:
     """A free-text field as recorded: None when empty or blank, else the text as given;
-    InputError (naming `name`, the field, when given) past MAX_TEXT characters."""
+    InputError (naming `name`, the field, when given) past MAX_TEXT characters or when it holds
+    a character no file can store (a lone surrogate)."""
     if text is None or not text.strip():
         return None
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:  # a lone surrogate (\ud800) from JSON or argv
+            field = f"{name} " if name else ""
+            code = f"U+{ord(text[error.start]):04X}"
+            raise InputError(f"{field}含无法保存的字符 {code}（孤立的代理码位）") from None
     if len(text) > MAX_TEXT:
         field = f"{name} " if name else ""
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
@@ -96,6 +97,8 @@ def assign(
 
     if owner is None and due is None and tolerance is None:
         raise InputError("请至少给出 --owner、--due 或 --tolerance 之一")
+    if tolerance is not None and not math.isfinite(tolerance):  # typer's min/max let nan in
+        raise InputError(f"--tolerance 须为 0 到 1 之间的数，而不是 {tolerance}")
     if owner is not None and not owner.strip():
         raise InputError("牵头单位不能为空")
     with open_ledger(ctx) as ledger:
