@@ -611,6 +611,18 @@ def test_17_none_of_these_ends_in_exit_70(db, tmp_path):
     cli(db, "record", "--file", str(csv))
 
 
+def test_17_bytes_that_are_not_utf8_on_the_command_line_are_exit_2(db, tmp_path):
+    """A terminal that is not UTF-8 hands Python lone surrogates (surrogateescape)."""
+    before = rows(db)
+    assert "U+DCFF" in cli(db, "assign", "coal-output", "--owner", "局\udcff", code=2).output
+    cli(db, "alias", "\udcff", "coal-output", code=2)
+    cli(db, "record", "coal-output", "1", "--by", "\udcff", code=2)
+    cli(db, "report", "--title", "\udcff", "-o", str(tmp_path / "t.md"), code=2)
+    cli(db, "export", "--title", "\udcff", "-o", str(tmp_path / "t.xlsx"), code=2)
+    cli(db, "show", "\udcff", code=2)
+    assert rows(db) == before and not list(tmp_path.glob("t.*"))
+
+
 def test_17_a_full_disk_on_export_says_so(db, tmp_path, monkeypatch):
     import errno
 

@@ -16,6 +16,7 @@ from xlgl.cli.common import (
     OutputFileOption,
     ReportOption,
     TargetArgument,
+    checked_text,
     chosen_report,
     find,
     open_ledger,
@@ -101,6 +102,7 @@ def assign(
         raise InputError(f"--tolerance 须为 0 到 1 之间的数，而不是 {tolerance}")
     if owner is not None and not owner.strip():
         raise InputError("牵头单位不能为空")
+    owner = checked_text(owner, "牵头单位")  # capped and storable, as every text
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         due_date = parse_date(due, year=found.year) if due else None
@@ -128,6 +130,7 @@ def alias(
     name = name.strip()
     if not name:
         raise InputError("别名不能为空")
+    name = str(checked_text(name, "别名"))
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         ledger.add_alias(name, found)
