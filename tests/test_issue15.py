@@ -173,6 +173,16 @@ def test_01_factors_are_exact():
     assert back.converted(12000.0) == 1.2
 
 
+def test_01_a_conversion_that_would_round_is_refused():
+    from xlgl.errors import InputError
+    from xlgl.reseed import unit_changes
+
+    (change,) = unit_changes({"t": "吨"}, {"t": "亿吨"}, {"t": 1})
+    assert change.converted(5000.0) == 0.00005
+    with pytest.raises(InputError, match="精度"):
+        change.converted(1.0)  # 0.00000001亿吨: past the 6 decimals a figure is stored with
+
+
 def test_01_the_v1_ledger_reseeds_with_its_records_meaning_the_same(tmp_path):
     """tests/data/ledger-v1.db (xlgl 0.1): the shipped seed keeps the units of its ten targets,
     so `init` refreshes it without a unit question and 1.07亿吨 stays 1.07亿吨."""

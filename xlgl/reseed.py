@@ -42,8 +42,18 @@ class UnitChange:
         return f"{self.target} {old}→{new}（{self.records} 条记录，{how}）"
 
     def converted(self, value: float) -> float:
-        """`value` (in `old`) in `new`, exactly (through the decimal it was written as)."""
-        return to_stored(convert(Decimal(repr(value)), self.old, self.new))
+        """`value` (in `old`) in `new`, exactly (through the decimal it was written as);
+        InputError when the ledger cannot store the result exactly (past 6 decimals: 1吨 is
+        0.00000001亿吨), so a conversion never rounds a figure."""
+        exact = convert(Decimal(repr(value)), self.old, self.new)
+        stored = to_stored(exact)
+        if Decimal(repr(stored)) != exact:
+            raise InputError(
+                f"{self.target}：{format_value(value, self.old)} 换算为{self.new}是 "
+                f"{format(exact.normalize(), 'f')}，超出台账保存的精度（6 位小数）；"
+                "未换算，可改用 --yes 保留原单位"
+            )
+        return stored
 
     def note(self, value: float, converted: float, old_id: int) -> str:
         return (

@@ -172,7 +172,7 @@ def _convert_records(ledger: Ledger, report: str, plan: UnitPlan) -> None:
             evidence=texts[3],
         )  # fmt: skip
         ledger.insert_record(
-            report, plan.target, None, plan.old, day, voids=old_id, by=by,
+            report, plan.target, None, plan.old, day, voids=old_id,  # by: who runs init
             note=f"种子改单位 {plan.old}→{plan.new}，由 #{new_id} 取代",
         )  # fmt: skip
 
