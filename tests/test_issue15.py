@@ -698,3 +698,12 @@ def test_18_a_ledger_switched_to_delete_mode_is_put_back_in_wal(db):
 
 def test_18_a_40000_character_note_never_reaches_the_workbook(db):
     assert "上限" in cli(db, "record", "urban-jobs", "0.3", "--note", "字" * 40_000, code=2).output
+
+
+def test_18_a_long_note_of_an_older_ledger_is_shortened_in_the_workbook_and_said(db, tmp_path):
+    conn = sqlite3.connect(db)  # a note from before the cap
+    conn.execute("UPDATE records SET note = ? WHERE target = 'coal-output'", ["字" * 40_000])
+    conn.commit()
+    conn.close()
+    result = cli(db, "export", "-o", str(tmp_path / "台账.xlsx"), "--as-of", AS_OF)
+    assert "已截断" in result.output
