@@ -669,11 +669,12 @@ def test_18_mixed_encodings_are_blamed_on_the_line_that_has_them(db, tmp_path):
     assert "第 3 行" in _csv(db, tmp_path, data)
 
 
-@pytest.mark.xfail(strict=True, reason="an unterminated quote at the end of a file is still "
-                   "reported one line early (csv reads to the end of the file)")  # fmt: skip
 def test_18_an_unterminated_quote_is_reported_on_its_own_line(db, tmp_path):
     data = b'target,value,as_of\n"urban-jobs,0.3,2024-03-31\nurban-jobs,0.4,2024-04-30\n'
-    assert "第 2 行" in _csv(db, tmp_path, data)
+    said = _csv(db, tmp_path, data)
+    assert "第 2 行的引号没有闭合" in said
+    data = b'target,value,as_of\nurban-jobs,0.3,2024-03-31\n\nurban-jobs,"0.4\n\n'
+    assert "第 4 行的引号没有闭合" in _csv(db, tmp_path, data)
 
 
 def test_18_a_duplicate_column_is_an_error(db, tmp_path):

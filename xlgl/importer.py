@@ -70,6 +70,18 @@ def check_regular_file(path: Path) -> None:
         raise InputError(f"{path} 是{kind}，只能导入普通文件")
 
 
+def unclosed_quote_line(path: Path, encoding: str) -> int:
+    """The line where the quote that runs to the end of the file opens: the line after the
+    last row that ends before it (read again, leniently: this is the error path)."""
+    ended = 0
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        last = 0
+        for _ in reader:
+            ended, last = last, reader.line_num
+    return ended + 1
+
+
 def undecodable_line(path: Path) -> int:
     """The line a file that reads as neither UTF-8 nor GB18030 goes wrong on: the later of the
     first line each cannot read (a UTF-8 file with a GB18030 line 3 fails UTF-8 on line 3)."""
@@ -229,7 +241,7 @@ class ActualsFile:
         bare = _BARE.fullmatch
         default_by = self.default_by or None
         with handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)  # strict: an unclosed quote is an error
             try:
                 header = [name.strip().lower() for name in next(reader, [])]
                 columns = self._columns(header)
@@ -279,6 +291,11 @@ class ActualsFile:
                     "请整份存为 UTF-8 或 GB18030（未导入任何数据）"
                 ) from None
             except csv.Error as error:
+                if "unexpected end of data" in str(error):
+                    raise InputError(
+                        f"{self.path} 第 {unclosed_quote_line(self.path, encoding)} 行的引号没有"
+                        "闭合（从那里到文件末尾都在引号里；未导入任何数据）"
+                    ) from None
                 raise InputError(
                     f"{self.path} 第 {reader.line_num} 行 CSV 格式错误：{error}（未导入任何数据）"
                 ) from None
