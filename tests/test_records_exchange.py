@@ -107,17 +107,17 @@ def test_a_record_for_a_target_the_ledger_lacks_rejects_the_whole_file(laptop, t
     [
         ("not json", "不是 JSON"),
         ("[1, 2]", "不是 JSON 对象"),
-        ('{"uuid": "nope", "target": "coal-output", "as_of": "2024-01-01", "recorded_at": "t",'
+        ('{"uuid": "nope", "target": "coal-output", "as_of": "2024-01-01", "recorded_at": "2024-01-02T00:00:00+00:00",'
          ' "value": 1}', "不是 UUID"),
         ('{"uuid": "0b9f4c1e-59a4-4d6b-9a8e-3b0f3c2b6a12", "target": "coal-output",'
-         ' "as_of": "2024-13-01", "recorded_at": "t", "value": 1}', "ISO 日期"),
+         ' "as_of": "2024-13-01", "recorded_at": "2024-01-02T00:00:00+00:00", "value": 1}', "ISO 日期"),
         ('{"uuid": "0b9f4c1e-59a4-4d6b-9a8e-3b0f3c2b6a13", "target": "coal-output",'
-         ' "as_of": "2024-01-01", "recorded_at": "t", "value": "1.07亿吨"}', "须为数字"),
+         ' "as_of": "2024-01-01", "recorded_at": "2024-01-02T00:00:00+00:00", "value": "1.07亿吨"}', "须为数字"),
         ('{"uuid": "0b9f4c1e-59a4-4d6b-9a8e-3b0f3c2b6a14", "target": "coal-output",'
-         ' "as_of": "2024-01-01", "recorded_at": "t", "value": null,'
+         ' "as_of": "2024-01-01", "recorded_at": "2024-01-02T00:00:00+00:00", "value": null,'
          ' "voids": "0b9f4c1e-59a4-4d6b-9a8e-3b0f3c2b6a15"}', "既不在本台账中"),
         ('{"uuid": "0b9f4c1e-59a4-4d6b-9a8e-3b0f3c2b6a16", "target": "coal-output",'
-         ' "as_of": "2024-01-01", "recorded_at": "t", "value": 1, "unit": "万吨"}', "单位"),
+         ' "as_of": "2024-01-01", "recorded_at": "2024-01-02T00:00:00+00:00", "value": 1, "unit": "万吨"}', "单位"),
     ],
 )  # fmt: skip
 def test_bad_lines_are_named_and_nothing_is_imported(office, tmp_path, line, reason):

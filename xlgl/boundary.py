@@ -72,6 +72,9 @@ class XlglGroup(TyperGroup):
             fail(f"台账无法使用：{plain_chinese(str(error))}", EXIT_LEDGER)
         except OverflowError:  # a number beyond what the ledger stores: void 99999999999999999999
             fail("数值超出范围", EXIT_USAGE)
+        except UnicodeEncodeError as error:  # bytes that are not UTF-8 in argv (surrogateescape)
+            bad = f"U+{ord(error.object[error.start]):04X}" if error.object else ""
+            fail(f"输入含无法保存的字符 {bad}（终端或参数不是 UTF-8？）", EXIT_USAGE)
         except BrokenPipeError:  # `xlgl status | head`: the reader left early; not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None

@@ -29,7 +29,7 @@ import sys
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,10 @@ from xlgl.files import replace_into
 from xlgl.recording import DUPLICATE, FigureRefused, figure_book
 from xlgl.store import Ledger, reviews
 from xlgl.store.reviews import VERDICT_FIELDS
+from xlgl.texts import checked_text
 
 MAX_LISTED_ROWS = 50  # bad lines named in one error message
+MAX_LINE_BYTES = 1_000_000  # a record with every text field at its cap is some 100 KB
 
 FIELDS = (
     "uuid",
@@ -58,7 +60,7 @@ FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExchangedRecord:
     """A record as it travels between ledgers: named by its UUID; a voiding record names the
     record it voids by that record's UUID. `report` None (a file from xlgl 0.1): the one report
@@ -106,6 +108,18 @@ def _write_lines(records: Iterable[dict[str, Any]], out: Any) -> int:
     return count
 
 
+def read_all(path: Path | str) -> list[ExchangedRecord | ExchangedVerdict]:
+    """The whole file, parsed and checked, before any lock is taken (issue 15 #14: a slow or
+    endless source must not hold the ledger's write lock); RowErrors naming every bad line."""
+    errors: list[str] = []
+    records = list(read_records(path, errors))
+    if errors:
+        raise RowErrors(
+            f"有 {len(errors)} 行错误，未导入任何记录：", errors[:MAX_LISTED_ROWS], len(errors)
+        )
+    return records
+
+
 def read_records(
     path: Path | str, errors: list[str]
 ) -> Iterator[ExchangedRecord | ExchangedVerdict]:
@@ -126,7 +140,10 @@ def read_records(
 
 
 def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord | ExchangedVerdict]:
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(_lines(handle), start=1):
+        if raw is None:
+            errors.append(f"第 {number} 行：过长（超过 {MAX_LINE_BYTES} 字节），不是一条记录")
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():
@@ -135,6 +152,21 @@ def _parse_lines(handle: Any, errors: list[str]) -> Iterator[ExchangedRecord | E
             yield parse_record(raw, number)
         except InputError as error:
             errors.append(f"第 {number} 行：{one_line(str(error))}")
+
+
+def _lines(handle: Any) -> Iterator[bytes | None]:
+    """The handle's lines; None for a line longer than MAX_LINE_BYTES, read past in chunks and
+    never held whole (a file of zeros without a newline is not read into memory)."""
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(MAX_LINE_BYTES)
+        yield None
 
 
 def parse_record(raw: bytes, line: int) -> ExchangedRecord | ExchangedVerdict:
@@ -172,11 +204,21 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord | ExchangedVerdict:
         item = data.get(name)
         if item is not None and not isinstance(item, str):
             raise InputError(f"{name} 须为字符串")
+        checked_text(item, name)  # the cap of every text field (xlgl/texts.py)
         texts[name] = item
     try:
         as_of = date.fromisoformat(str(data["as_of"]))
     except ValueError:
         raise InputError(f"as_of “{data['as_of']}”不是 ISO 日期（如 2024-09-30）") from None
+    if voids is None and "unit" in data and not texts["unit"]:  # absent: the target's unit
+        raise InputError("unit 为空：须写明记录的单位（如 “万吨”），或不写这一项")
+    try:  # it orders corrections: one that cannot be read would silently lose to or beat others
+        stamp = datetime.fromisoformat(str(texts["recorded_at"]))
+    except ValueError:
+        raise InputError(
+            f"recorded_at “{texts['recorded_at']}”不是 ISO 时间（如 2024-10-01T08:00:00+00:00）"
+        ) from None
+    stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)  # compared as text: one form
     return ExchangedRecord(
         line=line,
         uuid=record_uuid,
@@ -184,7 +226,7 @@ def parse_record(raw: bytes, line: int) -> ExchangedRecord | ExchangedVerdict:
         value=value,
         unit=texts["unit"],
         as_of=as_of,
-        recorded_at=str(texts["recorded_at"]),
+        recorded_at=stamp.astimezone(UTC).isoformat(timespec="microseconds"),
         by=texts["by"],
         source=texts["source"],
         note=texts["note"],

@@ -32,6 +32,7 @@ from xlgl.lookup import find_target
 from xlgl.model import Target
 from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
 from xlgl.store import Ledger, NewRow, readahead, translate_errors
+from xlgl.texts import MAX_TEXT, checked_text
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
 
 REQUIRED_COLUMNS = ("target", "value", "as_of")
@@ -67,6 +68,35 @@ def check_regular_file(path: Path) -> None:
     if path.exists() and not path.is_file():
         kind = "目录" if path.is_dir() else "普通文件以外的文件（管道、设备等）"
         raise InputError(f"{path} 是{kind}，只能导入普通文件")
+
+
+def unclosed_quote_line(path: Path, encoding: str) -> int:
+    """The line where the quote that runs to the end of the file opens: the line after the
+    last row that ends before it (read again, leniently: this is the error path)."""
+    ended = 0
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        last = 0
+        for _ in reader:
+            ended, last = last, reader.line_num
+    return ended + 1
+
+
+def undecodable_line(path: Path) -> int:
+    """The line a file that reads as neither UTF-8 nor GB18030 goes wrong on: the later of the
+    first line each cannot read (a UTF-8 file with a GB18030 line 3 fails UTF-8 on line 3)."""
+    first: dict[str, int] = {}
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            for encoding in ("utf-8", "gb18030"):
+                if encoding not in first:
+                    try:
+                        line.decode(encoding)
+                    except UnicodeDecodeError:
+                        first[encoding] = number
+            if len(first) == 2:
+                break
+    return max(first.values(), default=1)
 
 
 def detect_encoding(handle: BinaryIO) -> str:
@@ -211,7 +241,7 @@ class ActualsFile:
         bare = _BARE.fullmatch
         default_by = self.default_by or None
         with handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, strict=True)  # strict: an unclosed quote is an error
             try:
                 header = [name.strip().lower() for name in next(reader, [])]
                 columns = self._columns(header)
@@ -239,6 +269,10 @@ class ActualsFile:
                         day = dates.get(as_of)
                         if day is None:
                             day = dates[as_of] = parse_date(as_of.strip()).isoformat()
+                        if len(source) > MAX_TEXT or len(note) > MAX_TEXT or len(by) > MAX_TEXT:
+                            checked_text(source.strip(), "source")  # raises, naming the field
+                            checked_text(note.strip(), "note")
+                            checked_text(by.strip(), "by")
                         yield (
                             target.report,
                             target.id,
@@ -253,10 +287,15 @@ class ActualsFile:
                         self._bad(_first_line(reader.line_num, row), str(error))
             except UnicodeDecodeError:
                 raise InputError(
-                    f"{self.path} 第 {reader.line_num + 1} 行附近编码无法识别："
-                    "请存为 UTF-8 或 GB18030（未导入任何数据）"
+                    f"{self.path} 第 {undecodable_line(self.path)} 行编码无法识别（混用了编码？）："
+                    "请整份存为 UTF-8 或 GB18030（未导入任何数据）"
                 ) from None
             except csv.Error as error:
+                if "unexpected end of data" in str(error):
+                    raise InputError(
+                        f"{self.path} 第 {unclosed_quote_line(self.path, encoding)} 行的引号没有"
+                        "闭合（从那里到文件末尾都在引号里；未导入任何数据）"
+                    ) from None
                 raise InputError(
                     f"{self.path} 第 {reader.line_num} 行 CSV 格式错误：{error}（未导入任何数据）"
                 ) from None

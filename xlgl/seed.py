@@ -28,13 +28,13 @@ from typing import Any
 
 from xlgl.errors import InputError
 from xlgl.model import COMPARATORS, DIRECTIONS, FREQUENCIES, KINDS
+from xlgl.texts import MAX_TEXT  # the same cap as every other text field
 from xlgl.units import unit_family
 
 DEFAULT_SEED_NAME = "targets-2024.toml"
 
 REQUIRED = ("id", "section", "indicator", "kind", "comparator", "value", "unit", "quote")
 MAX_LAG_DAYS = 400
-MAX_TEXT = 4000  # characters in any text field of a seed
 MAX_REPORT_BYTES = 20_000_000  # a report text is some 100 KB; anything near this is not one
 MAX_SHOWN = 5  # problems named in the one-line error
 KEY_PATTERN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")

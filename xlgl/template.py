@@ -31,6 +31,7 @@ from typing import Any
 from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.model import Target
 from xlgl.recording import DUPLICATE, FigureBook, Verdict
+from xlgl.texts import checked_text
 from xlgl.units import UnitError, format_number, parse_figure, to_stored, to_target_unit
 
 VERSION = "1"
@@ -404,6 +405,11 @@ def _read(path: Path, meta: list[list[Any]], sheet: list[list[Any]]) -> Template
         if not has_input:
             continue
         ref = f"{SHEET}!{{}}{number}"
+        for name in (*NARRATIVE, "填报人"):  # the cap of every text field (xlgl/texts.py)
+            try:
+                checked_text(texts[name], name)
+            except InputError as error:
+                errors.append(f"{ref.format(_letter(COL[name]))}：{error}")
         value = _figure_text(figure, ref.format(_letter(COL["实绩"])), errors)
         day = _date(cells[COL["截至"]], ref.format(_letter(COL["截至"])), errors)
         if value is not None and cells[COL["截至"]] is None:

@@ -183,18 +183,9 @@ def as_of_date(text: str | None, *, year: int | None = None) -> date:
     return parse_date(text, year=year or date.today().year) if text else date.today()
 
 
-MAX_TEXT = 4000  # characters of a note, a source or a narrative field
+from xlgl.texts import MAX_TEXT, checked_text  # noqa: E402 (re-exported: the rule lives there)
 
-
-def checked_text(text: str | None) -> str | None:
-    """A free-text field as recorded: trimmed, None when empty, refused past MAX_TEXT."""
-    from xlgl.errors import InputError
-
-    if text is None or not text.strip():
-        return None
-    if len(text) > MAX_TEXT:
-        raise InputError(f"文字过长：{len(text)} 字，上限 {MAX_TEXT} 字（长材料请写文号或链接）")
-    return text
+__all__ = ["MAX_TEXT", "checked_text"]
 
 
 def say_written(where: Destination | None) -> None:

@@ -79,6 +79,7 @@ def record(
     """登记一个目标的实绩（截至某日的累计数或当前水平），或用 --file 批量导入。记录只增不改。"""
     from xlgl.errors import InputError
 
+    by = checked_text(by, "--by")  # every text from the command line: capped, storable
     if file is not None:
         if target or value or add:
             raise InputError("--file 与 TARGET VALUE、--add 不能同时使用")
@@ -219,6 +220,7 @@ def void(
 
     if not reason.strip():
         raise InputError("--reason 不能为空")
+    reason, by = str(checked_text(reason, "--reason")), checked_text(by, "--by")
     with open_ledger(ctx) as ledger:
         voiding = ledger.void(record_id, reason.strip(), by)
     from xlgl.grid import clean

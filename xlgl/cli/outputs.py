@@ -281,9 +281,9 @@ def import_records(
 ) -> None:
     """合并另一台账导出的记录：按 UUID 去重，重复导入同一文件不会多出记录；有任何错行则整份不导入。"""
     from xlgl.exchange import import_records as merge
-    from xlgl.exchange import read_records
+    from xlgl.exchange import read_all
 
-    errors: list[str] = []
+    records = read_all(file)  # the whole file, parsed and checked before the write lock
     with open_ledger(ctx) as ledger:
-        added, present = merge(ledger, read_records(file, errors), errors)
+        added, present = merge(ledger, records, [])
     typer.echo(f"已从 {file} 导入 {added} 条记录（{present} 条已在台账中，未重复导入）")

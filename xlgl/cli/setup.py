@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +16,7 @@ from xlgl.cli.common import (
     OutputFileOption,
     ReportOption,
     TargetArgument,
+    checked_text,
     chosen_report,
     find,
     open_ledger,
@@ -31,17 +34,38 @@ def init(
             help="种子文件（TOML 或 JSON）；默认随 xlgl 发布的 2024 年目标清单。",
         ),
     ] = None,
+    convert: Annotated[
+        bool,
+        typer.Option(
+            "--convert", help="种子改了已有实绩的目标的单位时，把这些记录按系数换算为新单位。"
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="接受种子对已有实绩的目标的单位改动：原记录保留原单位，不计入完成情况。"
+        ),
+    ] = False,
 ) -> None:
     """建立台账或用种子文件刷新目标。可重复运行：不改动已登记的实绩，也不改动 assign 的设置。"""
+    from xlgl.reseed import UnitChange, unit_plans
     from xlgl.seed import default_seed_path, load_seed
-    from xlgl.store.seeding import seed_report_key
+    from xlgl.store.seeding import refresh_seed, seed_report_key
 
     loaded = load_seed(seed or default_seed_path())
+    units: list[UnitChange] = []
+
+    def rule(
+        old: Mapping[str, str], new: Mapping[str, str], live: Mapping[str, int]
+    ) -> list[UnitChange]:  # xlgl/reseed.py's rule, its plans kept for the lines below
+        units[:] = unit_plans(old, new, live, convert=convert, accept=yes)
+        return units
+
     with open_ledger(ctx, create=True, seed_default=False) as ledger:
         from xlgl.carryover import with_baselines  # last year's final figures as baselines
 
         loaded = with_baselines(ledger, loaded, seed_report_key(loaded))
-        added, changed = ledger.load_seed(loaded)
+        added, changed, _ = refresh_seed(ledger, loaded, rule)
         total = len(ledger.targets(report=seed_report_key(loaded), include_retired=True))
     carried = sum(1 for t in loaded.targets if t.get("baseline_from"))
     typer.echo(
@@ -49,6 +73,13 @@ def init(
         f"（新增 {added}，更新 {changed}）"
         + (f"；{carried} 个目标的基数取自上年终值" if carried else "")
     )
+    for change in units:
+        done = (
+            "已换算为新单位（原记录作废，历史中保留）"
+            if change.convert
+            else f"原记录保留原单位 {change.old or '（无单位）'}，不计入完成情况"
+        )
+        typer.echo(f"单位改动 {change.describe()}：{done}")
 
 
 @app.command()
@@ -104,6 +135,11 @@ def assign(
         )
     if reason is not None and due is None:
         raise InputError("--reason 是调整时限的理由，须与 --due 同用")
+    if tolerance is not None and not math.isfinite(tolerance):  # typer's min/max let nan in
+        raise InputError(f"--tolerance 须为 0 到 1 之间的数，而不是 {tolerance}")
+    owner = checked_text(owner, "牵头单位")  # capped and storable, as every text
+    leader = checked_text(leader, "分管领导")
+    contact = checked_text(contact, "联系人")
     co_owners = split_owners(co_owner) if co_owner is not None else None
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
@@ -165,6 +201,7 @@ def alias(
     name = name.strip()
     if not name:
         raise InputError("别名不能为空")
+    name = str(checked_text(name, "别名"))
     with open_ledger(ctx) as ledger:
         found = find(ledger, target, chosen_report(ledger, report_key, date.today()))
         ledger.add_alias(name, found)

@@ -68,10 +68,13 @@ REJECTED_NOT = (
 )
 
 # The id of target t's latest live record as of ?1 (the first parameter): the rule of
-# progress.latest_actual, walking records_target_as_of down from ?1 for each target.
+# progress.latest_actual, walking records_target_as_of down from ?1 for each target. A record in
+# another unit than its target's (kept by `init --seed --yes`, store/seeding.py) is not a figure
+# of the target: it keeps the meaning it was recorded with.
 LATEST_LIVE_RECORD = f"""(
     SELECT r.id FROM records r
     WHERE r.report = t.report AND r.target = t.id AND r.as_of <= ?1 AND r.value IS NOT NULL
+      AND (r.unit IS NULL OR r.unit = t.unit)
       AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id) AND {COUNTS}
     ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
 )"""
@@ -133,7 +136,8 @@ def live_figures(
 ) -> dict[tuple[str, str], list[Any]]:
     """Each target's live figures as (as_of, value, record id), oldest first; `targets` None:
     every target of the ledger that has one (one query). Live: not voided and not rejected;
-    with `counted`, only those that count (a submitted one once verified)."""
+    with `counted`, only those that count (a submitted one once verified). Only figures in the
+    target's unit."""
     found: dict[tuple[str, str], list[Any]] = {}
     judged = COUNTS if counted else REJECTED_NOT
     live = (
@@ -141,7 +145,11 @@ def live_figures(
         f"AND {judged} ORDER BY r.as_of, r.recorded_at, r.id"
     )
     if targets is None:
-        sql = f"SELECT r.report, r.target, r.as_of, r.value, r.id FROM records r WHERE {live}"
+        sql = (
+            "SELECT r.report, r.target, r.as_of, r.value, r.id FROM records r JOIN targets t "
+            "ON t.report = r.report AND t.id = r.target "
+            f"WHERE (r.unit IS NULL OR r.unit = t.unit) AND {live}"
+        )
         for report, target, as_of, value, record_id in ledger.conn.execute(sql):
             found.setdefault((report, target), []).append(
                 (date.fromisoformat(as_of), value, record_id)
@@ -152,8 +160,8 @@ def live_figures(
             (date.fromisoformat(row[0]), row[1], row[2])
             for row in ledger.conn.execute(
                 f"SELECT r.as_of, r.value, r.id FROM records r WHERE r.report = ? "
-                f"AND r.target = ? AND {live}",
-                [target.report, target.id],
+                f"AND r.target = ? AND (r.unit IS NULL OR r.unit = ?) AND {live}",
+                [target.report, target.id, target.unit],
             )
         ]
     return found

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import sqlite3
@@ -55,6 +56,15 @@ def connect(path: Path, *, create: bool, timeout: float) -> tuple[sqlite3.Connec
     """An autocommit connection to the ledger at `path`, and whether it is read-only."""
     read_only = False
     if not path.exists():
+        if path.is_symlink():  # dangling, or a loop: never "does not exist" nor created through
+            try:
+                path.resolve(strict=True)
+            except RuntimeError:  # Python < 3.13: a loop
+                raise LedgerError(f"{path} 是循环的符号链接，不是台账文件") from None
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    raise LedgerError(f"{path} 是循环的符号链接，不是台账文件") from None
+                raise LedgerError(f"{path} 是指向不存在文件的符号链接") from None
         if not create:
             raise LedgerError(f"台账文件不存在：{path}（新建请用 xlgl --db {path} init）")
         try:
