@@ -114,6 +114,33 @@ class XlglTyper(typer.Typer):
     def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Callable[..., Any]:
         return super().command(*args, cls=cls or XlglCommand, **kwargs)
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Build only the command the arguments name (typer builds every command's parameters
+        from its type hints, about a tenth of `xlgl status`'s start-up); all of them for help,
+        a mistyped name or no command, where the list is shown or searched."""
+        everything = self.registered_commands
+        chosen = [info for info in everything if _command_name(info) == _named_command(sys.argv)]
+        if len(chosen) == 1:
+            self.registered_commands = chosen
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands = everything
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command word of `xlgl [--db PATH] COMMAND …` (None for `xlgl`, `xlgl --help`)."""
+    index = 1
+    while index < len(argv) and argv[index].startswith("-"):
+        if argv[index] in ("-h", "--help", "--version"):
+            return None
+        index += 2 if argv[index] == "--db" else 1
+    return argv[index] if index < len(argv) else None
+
 
 def fail(message: str, code: int) -> NoReturn:
     sys.stdout.flush()

@@ -256,10 +256,13 @@ def console(stderr: bool = False):
     """A rich console for tables. Data is never read as markup or emoji codes; colour and bold
     only on a terminal without NO_COLOR (in a pipe or with NO_COLOR: no escape codes at all);
     no wrapping in pipes."""
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     is_terminal = stream.isatty()
+    columns = os.environ.get("COLUMNS")
+    if not is_terminal and (columns is None or columns.isdigit()):
+        return PlainConsole(stream, int(columns) if columns else 1000)
+    from rich.console import Console
+
     plain = not is_terminal or bool(os.environ.get("NO_COLOR"))
     width = None if is_terminal or os.environ.get("COLUMNS") else 1000
     out = Console(
@@ -274,6 +277,21 @@ def console(stderr: bool = False):
     )
     out.on_broken_pipe = _reader_left  # type: ignore[method-assign]  # rich's own exits 1, which means "found items" here
     return out
+
+
+class PlainConsole:
+    """What a pipe gets: the plain text, unwrapped, written as it is. Importing and setting up
+    rich's Console costs more than printing a table, so a pipe (scripts, the benchmark's
+    start-up figure) goes without it. Prints what the Console would: no markup, no colour."""
+
+    color_system = None
+
+    def __init__(self, file: IO[str], width: int) -> None:
+        self.file = file
+        self.width = width
+
+    def print(self, *objects: Any, end: str = "\n", **_: Any) -> None:
+        self.file.write(" ".join(str(item) for item in objects) + end)
 
 
 def _reader_left() -> None:

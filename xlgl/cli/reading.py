@@ -1,7 +1,5 @@
 """Commands that read the ledger: status, overdue, chase, targets, show, history."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Commands that set the ledger up: init, assign, alias, settings, and extract for the next report."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
