@@ -18,7 +18,6 @@ import errno
 import os
 import re
 import shutil
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from itertools import pairwise
@@ -68,7 +67,7 @@ class XlglGroup(TyperGroup):
             from xlgl.errors import message_lines
 
             fail("\n".join(plain_chinese(line) for line in message_lines(error)), error.exit_code)
-        except sqlite3.Error as error:
+        except _sqlite_error() as error:  # sqlite3 is imported by the commands that use it
             fail(f"台账无法使用：{plain_chinese(str(error))}", EXIT_LEDGER)
         except OverflowError:  # a number beyond what the ledger stores: void 99999999999999999999
             fail("数值超出范围", EXIT_USAGE)
@@ -106,6 +105,17 @@ class XlglGroup(TyperGroup):
                 typer.echo(f"用 {command} -h 查看用法", err=True)
             sys.exit(getattr(error, "exit_code", EXIT_USAGE))
         sys.exit(code if isinstance(code, int) else 0)
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+def _sqlite_error() -> type[Exception]:
+    """sqlite3.Error when sqlite3 has been imported (only then can it be raised): `xlgl --help`
+    does without importing it."""
+    module = sys.modules.get("sqlite3")
+    return module.Error if module is not None else _NeverRaised
 
 
 class XlglTyper(typer.Typer):

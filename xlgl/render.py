@@ -334,7 +334,6 @@ def _title(out, text: str) -> None:
 def _say(out, text: str, style: str = "") -> None:
     """A line of text folded by display width (a summary may be longer than the terminal)."""
     from rich.cells import cell_len
-    from rich.text import Text
 
     from xlgl.grid import wrap
 
@@ -347,6 +346,12 @@ def _say(out, text: str, style: str = "") -> None:
             lines.extend(
                 wrap(part if lines else joined, out.width, indent="  ", first="  " if lines else "")
             )
+    if out.color_system is None:  # plain text: no need of rich.text
+        for line in lines:
+            out.print(line, soft_wrap=True, crop=False)
+        return
+    from rich.text import Text
+
     for line in lines:
         out.print(Text(line, style=style), soft_wrap=True, crop=False)
 
@@ -356,7 +361,7 @@ def print_status_table(
 ) -> None:
     """The status table. Narrow terminals keep id, 指标, 状态, 完成率 (and 目标, 最新); 章节,
     截至, 应完成, 时间进度 go first; reasons go on their own line under their row."""
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     out = console()
     width = out.width
@@ -394,21 +399,23 @@ def print_status_table(
             )
         )
     _title(out, f"{title}（截至 {as_of.isoformat()}）")
-    _print_grid(out, draw(columns, lines, width, wide=wide))
+    _print_grid(out, columns, lines, width, wide)
     _say(out, summary_line(rows, as_of))
 
 
-def _print_grid(out, text) -> None:
-    """Print a laid-out table as it is: it already fits the width, rich must not wrap it again.
-    Without colour (a pipe, NO_COLOR) the plain text is all there is to write."""
+def _print_grid(out, columns, lines, width: int, wide: bool) -> None:
+    """Print a table laid out by grid.py as it is: it already fits the width, rich must not wrap
+    it again. Without colour (a pipe, NO_COLOR) the plain text is all there is to write."""
+    from xlgl.grid import draw, draw_plain
+
     if out.color_system is None:
-        out.file.write(text.plain)
+        out.file.write(draw_plain(columns, lines, width, wide=wide))
     else:
-        out.print(text, end="", soft_wrap=True, crop=False)
+        out.print(draw(columns, lines, width, wide=wide), end="", soft_wrap=True, crop=False)
 
 
 def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> None:
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     columns = (
         Column("id", style="cyan", fold=12, soft=20),
@@ -435,7 +442,7 @@ def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> Non
             )
             for t in members
         ]
-        _print_grid(out, draw(columns, lines, out.width, wide=wide))
+        _print_grid(out, columns, lines, out.width, wide)
         out.print()
     _say(out, f"共 {len(targets)} 个目标，{len(sections)} 个章节")
 
@@ -457,7 +464,7 @@ def local_minute(recorded_at: str) -> str:
 def print_records_table(
     records: Sequence[Record], *, title: str = "记录", wide: bool = False
 ) -> None:
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     columns = (
         Column("#", align="right"),
@@ -491,7 +498,7 @@ def print_records_table(
         lines.append(tuple((cell, dim) if dim else cell for cell in cells))
     out = console()
     _title(out, title)
-    _print_grid(out, draw(columns, lines, out.width, wide=wide))
+    _print_grid(out, columns, lines, out.width, wide)
     voided = sum(1 for r in records if r.voided)
     _say(out, f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
 
