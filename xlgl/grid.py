@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 
@@ -36,8 +35,7 @@ FIRST_TO_GO = 3  # drop ranks that go before any column folds
 NARROWEST = 4  # no column folds below this, except when the terminal is narrower still
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple, not a dataclass: `xlgl --help` starts sooner
     header: str
     align: str = "left"  # "left" or "right"
     fold: int = 0  # 0: never folds unless nothing else helps; n: folds down to n cells
