@@ -129,7 +129,8 @@ class XlglTyper(typer.Typer):
         from its type hints, about a tenth of `xlgl status`'s start-up); all of them for help,
         a mistyped name or no command, where the list is shown or searched."""
         everything = self.registered_commands
-        chosen = [info for info in everything if _command_name(info) == _named_command(sys.argv)]
+        named = None if args or "args" in kwargs else _named_command(sys.argv)  # app(["…"]): all
+        chosen = [info for info in everything if _command_name(info) == named]
         if len(chosen) == 1:
             self.registered_commands = chosen
         try:
