@@ -1,15 +1,23 @@
 """Shared fixtures. No test touches a real home directory: XDG_DATA_HOME points at a temp dir
 and XLGL_DB is unset, so the default ledger of a test lives in its own tmp_path."""
 
+import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from xlgl.cli import app
 
 TESTS = Path(__file__).parent
 MINI_SEED = TESTS / "data" / "mini-seed.toml"
+
+# CliRunner.invoke builds the click command tree from the Typer app on every call (every
+# command's parameters from its type hints: ~10 ms, the cost of most small CLI tests). The tree
+# holds no state between invocations (click makes a new context each time), so build it once.
+typer.testing._get_command = cache(typer.testing._get_command)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +33,25 @@ def seed_path() -> Path:
     return MINI_SEED
 
 
-@pytest.fixture
-def ledger_path(tmp_path) -> Path:
-    """A ledger built from the mini seed (ten real targets of the report)."""
-    path = tmp_path / "ledger.db"
-    result = CliRunner().invoke(app, ["--db", str(path), "init", "--seed", str(MINI_SEED)])
+@pytest.fixture(scope="session")
+def mini_ledger_template(tmp_path_factory) -> Path:
+    """The mini-seed ledger, built once by `xlgl init --seed`; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(path.parent / "data-home"))
+        patch.delenv("XLGL_DB", raising=False)
+        result = CliRunner().invoke(app, ["--db", str(path), "init", "--seed", str(MINI_SEED)])
     assert result.exit_code == 0, result.output
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith("ledger")] == ["ledger.db"]
+    return path
+
+
+@pytest.fixture
+def ledger_path(tmp_path, mini_ledger_template) -> Path:
+    """A ledger built from the mini seed (ten real targets of the report): a copy of one built
+    once per session (the same bytes `init --seed` writes, in a few milliseconds)."""
+    path = tmp_path / "ledger.db"
+    shutil.copyfile(mini_ledger_template, path)
     return path
 
 

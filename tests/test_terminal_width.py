@@ -36,9 +36,11 @@ def cells(line: str) -> int:
     return sum(2 if east_asian_width(char) in "WF" else 1 for char in line)
 
 
-@pytest.fixture
-def busy(ledger_path):
+@pytest.fixture(scope="module")
+def busy_template(tmp_path_factory, mini_ledger_template):
     """The mini ledger with owners, figures, long notes and sources, and one voided record."""
+    ledger_path = tmp_path_factory.mktemp("busy") / "ledger.db"
+    shutil.copyfile(mini_ledger_template, ledger_path)
     runner = CliRunner()
 
     def run(*args: str):
@@ -54,6 +56,14 @@ def busy(ledger_path):
     run("record", "unemployment-rate", "5.5", "--as-of", "2024-06-30")
     run("void", "3", "--reason", "录错了截至日期，应为三季度末的数")
     return ledger_path
+
+
+@pytest.fixture
+def busy(tmp_path, busy_template):
+    """A copy of the busy ledger (built once for this module) for one test."""
+    path = tmp_path / "ledger.db"
+    shutil.copyfile(busy_template, path)
+    return path
 
 
 def render(ledger_path, args, width, *extra):

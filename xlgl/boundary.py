@@ -18,7 +18,6 @@ import errno
 import os
 import re
 import shutil
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from itertools import pairwise
@@ -68,7 +67,7 @@ class XlglGroup(TyperGroup):
             from xlgl.errors import message_lines
 
             fail("\n".join(plain_chinese(line) for line in message_lines(error)), error.exit_code)
-        except sqlite3.Error as error:
+        except _sqlite_error() as error:  # sqlite3 is imported by the commands that use it
             fail(f"台账无法使用：{plain_chinese(str(error))}", EXIT_LEDGER)
         except OverflowError:  # a number beyond what the ledger stores: void 99999999999999999999
             fail("数值超出范围", EXIT_USAGE)
@@ -111,11 +110,50 @@ class XlglGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _NeverRaised(Exception):
+    pass
+
+
+def _sqlite_error() -> type[Exception]:
+    """sqlite3.Error when sqlite3 has been imported (only then can it be raised): `xlgl --help`
+    does without importing it."""
+    module = sys.modules.get("sqlite3")
+    return module.Error if module is not None else _NeverRaised
+
+
 class XlglTyper(typer.Typer):
     """typer.Typer whose commands are XlglCommand unless a command names its own class."""
 
     def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Callable[..., Any]:
         return super().command(*args, cls=cls or XlglCommand, **kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Build only the command the arguments name (typer builds every command's parameters
+        from its type hints, about a tenth of `xlgl status`'s start-up); all of them for help,
+        a mistyped name or no command, where the list is shown or searched."""
+        everything = self.registered_commands
+        named = None if args or "args" in kwargs else _named_command(sys.argv)  # app(["…"]): all
+        chosen = [info for info in everything if _command_name(info) == named]
+        if len(chosen) == 1:
+            self.registered_commands = chosen
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands = everything
+
+
+def _command_name(info: Any) -> str:
+    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command word of `xlgl [--db PATH] COMMAND …` (None for `xlgl`, `xlgl --help`)."""
+    index = 1
+    while index < len(argv) and argv[index].startswith("-"):
+        if argv[index] in ("-h", "--help", "--version"):
+            return None
+        index += 2 if argv[index] == "--db" else 1
+    return argv[index] if index < len(argv) else None
 
 
 def fail(message: str, code: int) -> NoReturn:

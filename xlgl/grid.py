@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 
@@ -36,8 +35,7 @@ FIRST_TO_GO = 3  # drop ranks that go before any column folds
 NARROWEST = 4  # no column folds below this, except when the terminal is narrower still
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple, not a dataclass: `xlgl --help` starts sooner
     header: str
     align: str = "left"  # "left" or "right"
     fold: int = 0  # 0: never folds unless nothing else helps; n: folds down to n cells
@@ -185,6 +183,24 @@ def draw(
     it is, however wide."""
     from rich.text import Text
 
+    out = _lay_out(columns, rows, width, wide, _Builder())
+    return Text("".join(out.plain), spans=out.spans)
+
+
+def draw_plain(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, *, wide: bool = False
+) -> str:
+    """draw()'s text without its styles (for a pipe: no need to import rich.text)."""
+    return "".join(_lay_out(columns, rows, width, wide, _Builder(styles=False)).plain)
+
+
+def _lay_out(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    width: int,
+    wide: bool,
+    out: _Builder,
+) -> _Builder:
     cells = [[_split(cell) for cell in row] for row in rows]
     natural = [cell_len(column.header) for column in columns]
     for row in cells:
@@ -197,7 +213,6 @@ def draw(
     if not wide:
         _fit(columns, widths, width)
 
-    out = _Builder()
     inline = [columns[index] for index in shown]
     sizes = [widths[index] for index in shown]
     header = [
@@ -225,7 +240,7 @@ def draw(
             label = columns[index].under or ""
             for piece in wrap(label + text, width, indent=UNDER_INDENT, first=UNDER_INDENT):
                 out.styled(piece, style or columns[index].style, skip=len(UNDER_INDENT))
-    return Text("".join(out.plain), spans=out.spans)
+    return out
 
 
 def _split(cell: Cell) -> tuple[list[str], str]:
@@ -320,19 +335,20 @@ def _narrow(widths: dict[int, int], floors: dict[int, int], excess: int) -> int:
 class _Builder:
     """The table's text as pieces and style spans, joined once (Text.append a piece is slower)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, styles: bool = True) -> None:
         self.plain: list[str] = []
         self.spans: list[Span] = []
         self.length = 0
+        self.styles = styles  # False: the plain text only (spans stay empty)
 
     def text(self, plain: str) -> None:
         self.plain.append(plain)
         self.length += len(plain)
 
     def styled(self, line: str, style: str, *, skip: int = 0) -> None:
-        from rich.text import Span
+        if style and len(line) > skip and self.styles:
+            from rich.text import Span
 
-        if style and len(line) > skip:
             self.spans.append(Span(self.length + skip, self.length + len(line), style))
         self.text(line + "\n")
 
@@ -341,8 +357,8 @@ class _Builder:
     ) -> None:
         """One line of the table; nothing after its last non-empty cell (no trailing blanks)."""
         last = max((index for index, (piece, _) in enumerate(pieces) if piece), default=-1)
-        from rich.text import Span
-
+        if self.styles:
+            from rich.text import Span
         parts = []
         at = self.length
         for index in range(last + 1):
@@ -351,7 +367,7 @@ class _Builder:
             if columns[index].align == "right":
                 parts.append(pad)
                 at += len(pad)
-            if style and piece:
+            if style and piece and self.styles:
                 self.spans.append(Span(at, at + len(piece), style))
             parts.append(piece)
             at += len(piece)

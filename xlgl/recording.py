@@ -66,6 +66,7 @@ class _Figures:
     values: dict[date, float] = field(default_factory=dict)
     ids: dict[date, list[int]] = field(default_factory=dict)
     highest: float = -math.inf  # the highest value put (a year-to-date total's last, usually)
+    limits: tuple[bool, bool, date, date, float, bool] | None = None  # FigureBook.plain's
 
     def put(self, as_of: date, value: float, record_id: int) -> None:
         if as_of not in self.values:
@@ -147,26 +148,66 @@ class FigureBook:
         A million-row import calls this once a row: the plain case (a new date after the
         target's other figures, nothing near a limit) is decided first, in a few comparisons;
         anything else takes the full path below, which gives the reasons."""
-        book = self._book(target)
-        dates = book.dates
-        existing = book.values.get(as_of)
-        if existing is not None and not increment and existing == value:
-            return Verdict(DUPLICATE, value)  # the same figure again: as the full path decides
-        if (
-            not (increment or force or replace)
-            and (target.kind == "growth" or 0 <= value < MAX_MAGNITUDE)
-            and value > -MAX_MAGNITUDE
-            and target.start <= as_of <= self.today
-            and as_of <= target.due + LATEST_AFTER_DUE
-            and (not dates or as_of > dates[-1])
-            and (target.kind != "flow" or not dates or value >= book.highest - 1e-9)
-            and (not target.value or abs(value) <= PLAUSIBLE_FACTOR * abs(target.value))
-            and (target.kind != "growth" or abs(value - target.value) <= RATE_SPREAD_POINTS)
-            and (target.unit != "%" or (value <= 100 and (value >= 1 or written_unit != "")))
-        ):
-            book.put(as_of, value, 0)
-            return Verdict(ADD, value)
+        if not (increment or force or replace):
+            action = self.plain(self._book(target), target, value, as_of, written_unit)
+            if action is not None:
+                return Verdict(action, value)
+        else:
+            existing = self._book(target).values.get(as_of)
+            if existing is not None and not increment and existing == value:
+                return Verdict(DUPLICATE, value)  # the same figure again: as the full path says
         return self._check(target, value, as_of, written_unit, increment, force, replace)
+
+    def figures_of(self, target: Target) -> _Figures:
+        """The target's figures in this book, for plain() (an import looks them up once)."""
+        return self._book(target)
+
+    def plain(
+        self,
+        book: _Figures,
+        target: Target,
+        value: float,
+        as_of: date,
+        written_unit: str | None = None,
+    ) -> str | None:
+        """The plain case of check() without --add, --force or --replace, decided in a few
+        comparisons: DUPLICATE for the same figure again, ADD (entering it in `book`, the
+        target's figures_of) for a new date after the target's other figures with nothing near a
+        limit; None when the full check must decide (and give the reasons). An import calls
+        this once a row, check() only for the rows it leaves undecided."""
+        values = book.values
+        existing = values.get(as_of)
+        if existing is not None:
+            return DUPLICATE if existing == value else None
+        limits = book.limits
+        if limits is None:  # what the conditions below need of the target, worked out once
+            limits = book.limits = (
+                target.kind == "growth",
+                target.kind == "flow",
+                target.start,
+                min(self.today, target.due + LATEST_AFTER_DUE),
+                PLAUSIBLE_FACTOR * abs(target.value) if target.value else math.inf,
+                target.unit == "%",
+            )
+        growth, flow, first, last, cap, percent = limits
+        dates = book.dates
+        if (
+            (growth or 0 <= value < MAX_MAGNITUDE)
+            and value > -MAX_MAGNITUDE
+            and first <= as_of <= last  # from the start, not after today nor a year after due
+            and (not dates or as_of > dates[-1])  # after the target's other figures
+            and (not flow or not dates or value >= book.highest - 1e-9)  # a total never falls
+            and abs(value) <= cap  # not more than PLAUSIBLE_FACTOR × the target
+            and (not growth or abs(value - target.value) <= RATE_SPREAD_POINTS)
+            and (not percent or (value <= 100 and (value >= 1 or written_unit != "")))
+        ):
+            dates.append(as_of)  # book.put(as_of, value, 0) for a date after the others
+            values[as_of] = value
+            book.ids[as_of] = [0]
+            if value > book.highest:
+                book.highest = value
+            return ADD
+        return None
 
     def _check(
         self,

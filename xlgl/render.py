@@ -258,10 +258,13 @@ def console(stderr: bool = False):
     """A rich console for tables. Data is never read as markup or emoji codes; colour and bold
     only on a terminal without NO_COLOR (in a pipe or with NO_COLOR: no escape codes at all);
     no wrapping in pipes."""
-    from rich.console import Console
-
     stream = sys.stderr if stderr else sys.stdout
     is_terminal = stream.isatty()
+    columns = os.environ.get("COLUMNS")
+    if not is_terminal and (columns is None or columns.isdigit()):
+        return PlainConsole(stream, int(columns) if columns else 1000)
+    from rich.console import Console
+
     plain = not is_terminal or bool(os.environ.get("NO_COLOR"))
     width = None if is_terminal or os.environ.get("COLUMNS") else 1000
     out = Console(
@@ -276,6 +279,21 @@ def console(stderr: bool = False):
     )
     out.on_broken_pipe = _reader_left  # type: ignore[method-assign]  # rich's own exits 1, which means "found items" here
     return out
+
+
+class PlainConsole:
+    """What a pipe gets: the plain text, unwrapped, written as it is. Importing and setting up
+    rich's Console costs more than printing a table, so a pipe (scripts, the benchmark's
+    start-up figure) goes without it. Prints what the Console would: no markup, no colour."""
+
+    color_system = None
+
+    def __init__(self, file: IO[str], width: int) -> None:
+        self.file = file
+        self.width = width
+
+    def print(self, *objects: Any, end: str = "\n", **_: Any) -> None:
+        self.file.write(" ".join(str(item) for item in objects) + end)
 
 
 def _reader_left() -> None:
@@ -318,7 +336,6 @@ def _title(out, text: str) -> None:
 def _say(out, text: str, style: str = "") -> None:
     """A line of text folded by display width (a summary may be longer than the terminal)."""
     from rich.cells import cell_len
-    from rich.text import Text
 
     from xlgl.grid import wrap
 
@@ -331,6 +348,12 @@ def _say(out, text: str, style: str = "") -> None:
             lines.extend(
                 wrap(part if lines else joined, out.width, indent="  ", first="  " if lines else "")
             )
+    if out.color_system is None:  # plain text: no need of rich.text
+        for line in lines:
+            out.print(line, soft_wrap=True, crop=False)
+        return
+    from rich.text import Text
+
     for line in lines:
         out.print(Text(line, style=style), soft_wrap=True, crop=False)
 
@@ -347,7 +370,7 @@ def print_status_table(
     截至, 应完成, 时间进度 go first; reasons go on their own line under their row, and so does
     the count of a target's figures that wait for verification (`pending`), if any."""
     pending = pending or {}
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     out = console()
     width = out.width
@@ -388,22 +411,24 @@ def print_status_table(
             )
         )
     _title(out, f"{title}（截至 {as_of.isoformat()}）")
-    _print_grid(out, draw(columns, lines, width, wide=wide))
+    _print_grid(out, columns, lines, width, wide)
     waiting = sum(pending.get((row.target.report, row.target.id), 0) for row in rows)
     _say(out, summary_line(rows, as_of) + (f"；{waiting} 条实绩待复核，未计入" if waiting else ""))
 
 
-def _print_grid(out, text) -> None:
-    """Print a laid-out table as it is: it already fits the width, rich must not wrap it again.
-    Without colour (a pipe, NO_COLOR) the plain text is all there is to write."""
+def _print_grid(out, columns, lines, width: int, wide: bool) -> None:
+    """Print a table laid out by grid.py as it is: it already fits the width, rich must not wrap
+    it again. Without colour (a pipe, NO_COLOR) the plain text is all there is to write."""
+    from xlgl.grid import draw, draw_plain
+
     if out.color_system is None:
-        out.file.write(text.plain)
+        out.file.write(draw_plain(columns, lines, width, wide=wide))
     else:
-        out.print(text, end="", soft_wrap=True, crop=False)
+        out.print(draw(columns, lines, width, wide=wide), end="", soft_wrap=True, crop=False)
 
 
 def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> None:
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     columns = (
         Column("id", style="cyan", fold=12, soft=20),
@@ -430,7 +455,7 @@ def print_targets_table(targets: Sequence[Target], *, wide: bool = False) -> Non
             )
             for t in members
         ]
-        _print_grid(out, draw(columns, lines, out.width, wide=wide))
+        _print_grid(out, columns, lines, out.width, wide)
         out.print()
     _say(out, f"共 {len(targets)} 个目标，{len(sections)} 个章节")
 
@@ -452,7 +477,7 @@ def local_minute(recorded_at: str) -> str:
 def print_records_table(
     records: Sequence[Record], *, title: str = "记录", wide: bool = False
 ) -> None:
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
 
     columns = (
         Column("#", align="right"),
@@ -488,7 +513,7 @@ def print_records_table(
         lines.append(tuple((cell, dim) if dim else cell for cell in cells))
     out = console()
     _title(out, title)
-    _print_grid(out, draw(columns, lines, out.width, wide=wide))
+    _print_grid(out, columns, lines, out.width, wide)
     voided = sum(1 for r in records if r.voided)
     _say(out, f"共 {len(records)} 条记录" + (f"，其中 {voided} 条已作废" if voided else ""))
 

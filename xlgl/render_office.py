@@ -41,7 +41,7 @@ def owner_dict(line: OwnerLine) -> dict[str, Any]:
 def print_owner_table(
     lines: Sequence[OwnerLine], *, title: str = "各单位情况", lead_only: bool = True, **_: Any
 ) -> None:
-    from xlgl.grid import Column, clean, draw
+    from xlgl.grid import Column, clean
     from xlgl.render import percent
 
     shown = [s for s in STATUSES if s in (OVERDUE, AT_RISK) or any(x.counts[s] for x in lines)]
@@ -66,7 +66,7 @@ def print_owner_table(
     ]
     out = console()
     _title(out, title)
-    _print_grid(out, draw(columns, rows, out.width))
+    _print_grid(out, columns, rows, out.width, False)
     counted = "只计牵头单位" if lead_only else "牵头与配合单位各计一次"
     _say(
         out,
@@ -93,7 +93,7 @@ def due_change_dict(change: DueChange) -> dict[str, Any]:
 
 def print_due_changes(changes: Sequence[DueChange], *, title: str = "时限调整") -> None:
     """Each change of a due date: old → new, the reason, who and when (local time)."""
-    from xlgl.grid import Column, clean, draw
+    from xlgl.grid import Column, clean
 
     if not changes:
         return
@@ -119,7 +119,7 @@ def print_due_changes(changes: Sequence[DueChange], *, title: str = "时限调�
     out = console()
     out.print()
     _title(out, title)
-    _print_grid(out, draw(columns, rows, out.width))
+    _print_grid(out, columns, rows, out.width, False)
     _say(out, f"共 {len(changes)} 次时限调整")
 
 

@@ -1,8 +1,6 @@
 """The Typer application and its root options; the commands register themselves on `app` from
 the modules of this package (xlgl/cli/__init__.py imports them in the order `--help` lists them)."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

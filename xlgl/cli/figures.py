@@ -1,7 +1,5 @@
 """Commands that add figures: record (one figure, a CSV or a filled 报送表) and void."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated

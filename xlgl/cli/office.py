@@ -1,7 +1,5 @@
 """The office's checking (销号): verify (or reject) a submitted figure, and list what waits."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 
@@ -89,7 +87,7 @@ def pending(
 
 
 def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
-    from xlgl.grid import Column, draw
+    from xlgl.grid import Column
     from xlgl.render import _print_grid, _say, _title, console, local_minute
     from xlgl.units import format_value
 
@@ -117,5 +115,5 @@ def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
     ]
     _title(out, "待复核的实绩")
     if lines:
-        _print_grid(out, draw(columns, lines, out.width, wide=wide))
+        _print_grid(out, columns, lines, out.width, wide)
     _say(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))

@@ -1,8 +1,6 @@
 """Files for people and for other ledgers: export (workbook, 报送表, csv/json), report (通报),
 export-records and import-records."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """Commands that read the ledger: status, overdue, chase, targets, show, history."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -130,7 +128,7 @@ def overdue(
         raise typer.Exit(EXIT_FOUND)
 
 
-def _marked_for_carry(ledger: Ledger, rows: list[Evaluation], day: date) -> list[Evaluation]:
+def _marked_for_carry(ledger: "Ledger", rows: "list[Evaluation]", day: date) -> "list[Evaluation]":
     """Milestones of a finished year still open: marked 待结转 or 已结转 (xlgl/years.py)."""
     from xlgl import years
     from xlgl.store import links

@@ -1,7 +1,5 @@
 """Commands that set the ledger up: init, assign, alias, settings, and extract for the next report."""
 
-from __future__ import annotations
-
 import math
 from collections.abc import Mapping
 from datetime import date

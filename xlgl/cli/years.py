@@ -1,7 +1,5 @@
 """Commands from one year's report to the next: carry (结转) an open target into a later report."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
