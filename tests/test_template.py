@@ -292,12 +292,22 @@ def test_the_period_to_report(frequency, as_of, period):
 
 
 def test_template_rows_from_status_rows():
-    row = evaluate(COAL, None, AS_OF)
-    (made,) = template_rows([row])
+    # a monthly figure published 20 days after its month: the sheet of 10-08 asks for 1-9月,
+    # due 09-30 + 20 days, whatever earlier month is still missing (not the overdue January's 02-20)
+    coal = Target(
+        "coal-output", "煤炭产量", "flow", "approx", 14000, "万吨", frequency="month", lag_days=20
+    )
+    (made,) = template_rows([evaluate(coal, None, AS_OF)])
     assert made == TemplateRow(
         "coal-output", "煤炭产量", "14000万吨左右", "万吨", date(2024, 9, 30), None, None, None,
-        row.next_report_due,
+        date(2024, 10, 20),
     )  # fmt: skip
+
+
+def test_an_event_target_has_no_report_due_of_its_own():
+    start = Target("uhv-start", "特高压三期开工", "milestone", "reach", 1, "个", frequency="event")
+    (made,) = template_rows([evaluate(start, None, AS_OF)])
+    assert made.report_due is None
 
 
 # --- CSV with Chinese headers ------------------------------------------------------------------

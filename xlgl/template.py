@@ -150,7 +150,7 @@ def period_to_report(target: Target, as_of: date) -> date:
 
 def template_rows(status_rows: Iterable[Any]) -> list[TemplateRow]:
     """The 报送表 rows from `status` rows (progress.Evaluation: target, as_of, latest,
-    latest_as_of, next_report_due), in their order."""
+    latest_as_of), in their order."""
     from xlgl.render import target_text
 
     rows = []
@@ -166,10 +166,18 @@ def template_rows(status_rows: Iterable[Any]) -> list[TemplateRow]:
                 last=row.latest,
                 last_as_of=row.latest_as_of,
                 owner=target.owner,
-                report_due=row.next_report_due,
+                report_due=_report_due(target, period_to_report(target, row.as_of)),
             )
         )
     return rows
+
+
+def _report_due(target: Target, period: date) -> date | None:
+    """When this sheet's figure (the period asked for) is due: the period end plus the target's
+    publication lag; None for an event target (it reports when the event happens)."""
+    if target.frequency == "event":
+        return None
+    return period + timedelta(days=target.lag_days)
 
 
 # ---------------------------------------------------------------------------------------------
