@@ -52,6 +52,19 @@ def test_calendar_targets_are_chased_after_their_next_report_due():
     assert (chased.period_end, chased.report_due) == (D(2024, 10, 31), D(2024, 11, 20))
 
 
+def test_a_figure_waiting_for_verification_is_reported_not_chased():
+    coal = target("coal", frequency="month", lag_days=20, **ENERGY)
+    start = target("uhv-start", "milestone", 1, frequency="event", **ENERGY)
+    as_of = D(2024, 11, 25)  # October's coal figure was due 11-20; the milestone's by 11-05
+    rows = [row(coal, as_of, (80, D(2024, 9, 30))), row(start, as_of)]
+    assert [c.id for c in chase(rows, as_of)] == ["coal", "uhv-start"]
+    submitted = {("", "coal"): D(2024, 10, 31), ("", "uhv-start"): D(2024, 10, 31)}
+    assert chase(rows, as_of, submitted=submitted) == []  # the office owes the 销号, not them
+    # a submitted September figure does not answer for October's
+    (chased,) = chase(rows[:1], as_of, submitted={("", "coal"): D(2024, 9, 30)})
+    assert (chased.period_end, chased.report_due) == (D(2024, 10, 31), D(2024, 11, 20))
+
+
 def test_met_targets_owe_nothing_and_the_unowned_come_last():
     as_of = D(2024, 5, 10)
     done = target("done", "milestone", 1, frequency="event", **ENERGY)

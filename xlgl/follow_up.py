@@ -9,17 +9,19 @@ When a figure is due:
   figure as of the end of each month, by the ledger's `report_day` of the next month (default the
   5th), until it is met.
 A target is chased when that date has passed and the figure is missing; met and finished targets
-owe nothing.
+owe nothing. A figure the department has submitted and the office has not yet verified (销号) is
+not missing: the department has reported, the office owes the check (`xlgl pending`).
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from xlgl.progress import Evaluation
+from xlgl.rules import next_report_due
 from xlgl.words import MET, MET_LATE, MISSED, STATUSES
 
 DEFAULT_REPORT_DAY = 5  # 每月5日前报送上月进展
@@ -38,12 +40,18 @@ class ChaseRow:
 
 
 def chase(
-    rows: Iterable[Evaluation], as_of: date, *, report_day: int = DEFAULT_REPORT_DAY
+    rows: Iterable[Evaluation],
+    as_of: date,
+    *,
+    report_day: int = DEFAULT_REPORT_DAY,
+    submitted: Mapping[tuple[str, str], date] | None = None,
 ) -> list[ChaseRow]:
-    """Every target whose figure is due and missing as of `as_of`, by owner, then report order."""
+    """Every target whose figure is due and missing as of `as_of`, by owner, then report order.
+    `submitted`: per (report, target), the latest date of a figure that waits for verification."""
     found = []
+    waiting = submitted or {}
     for row in rows:
-        owed = _owed(row, as_of, report_day)
+        owed = _owed(row, as_of, report_day, waiting.get((row.target.report, row.target.id)))
         if owed is None:
             continue
         target = row.target
@@ -63,13 +71,19 @@ def chase(
     return found
 
 
-def _owed(row: Evaluation, as_of: date, report_day: int) -> tuple[date, date] | None:
-    """(period end, report due) of the figure `row` owes as of `as_of`, or None."""
+def _owed(
+    row: Evaluation, as_of: date, report_day: int, submitted: date | None = None
+) -> tuple[date, date] | None:
+    """(period end, report due) of the figure `row` owes as of `as_of`, or None; `submitted` is
+    the latest date of a figure reported and waiting for verification."""
     target = row.target
     if row.status in (MET, MET_LATE, MISSED) or target.retired:
         return None
+    latest = row.latest_as_of
+    if submitted is not None and (latest is None or submitted > latest):
+        latest = submitted
     if target.frequency != "event":
-        due = row.next_report_due
+        due = row.next_report_due if latest == row.latest_as_of else next_report_due(target, latest)
         if due is None or as_of <= due:
             return None
         return due - timedelta(days=target.lag_days), due
@@ -78,7 +92,7 @@ def _owed(row: Evaluation, as_of: date, report_day: int) -> tuple[date, date] | 
     period_end = min(month_end, target.due)
     if period_end < target.start:
         return None
-    if row.latest_as_of is not None and row.latest_as_of >= period_end:
+    if latest is not None and latest >= period_end:
         return None
     # due on report_day of the month after period_end's month (a due date of 4-15: by 5-05)
     month_last = calendar.monthrange(period_end.year, period_end.month)[1]

@@ -203,6 +203,7 @@ def report(
     from xlgl.filters import resolve_filters
     from xlgl.follow_up import chase
     from xlgl.store.office import set_text_settings, text_settings
+    from xlgl.store.reviews import latest_waiting
 
     with open_ledger(ctx) as ledger:
         with ledger.snapshot():
@@ -210,7 +211,8 @@ def report(
             chosen = chosen_report(ledger, report_key, day)
             rows = status_of(ledger, day, report=chosen, **filters)
             texts = text_settings(ledger)
-            owed = chase(rows, day, report_day=ledger.settings().report_day)
+            submitted = latest_waiting(ledger, day, chosen)  # reported, waiting for 销号
+            owed = chase(rows, day, report_day=ledger.settings().report_day, submitted=submitted)
             report_text = ledger.report_text(chosen) if chosen else None
         number = issue or issue_number(texts, day)
         value = bulletin.build(

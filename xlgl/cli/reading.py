@@ -160,13 +160,15 @@ def chase(
     from xlgl import render
     from xlgl.filters import resolve_filters
     from xlgl.follow_up import chase as chase_rows
+    from xlgl.store.reviews import latest_waiting
 
     day = as_of_date(as_of)
     with open_ledger(ctx) as ledger:
         chosen = resolve_filters(ledger, owner=owner, lead_only=lead_only)
         report = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=report, owner=chosen["owner"], lead_only=lead_only)
-        owed = chase_rows(rows, day, report_day=ledger.settings().report_day)
+        submitted = latest_waiting(ledger, day, report)  # reported, waiting for 销号
+        owed = chase_rows(rows, day, report_day=ledger.settings().report_day, submitted=submitted)
     dicts = [
         {
             "owner": row.owner,

@@ -143,3 +143,18 @@ def review_by_uuid(ledger: Ledger, review_uuid: str) -> dict[str, Any] | None:
         [review_uuid],
     )
     return dict(zip(("verifies", "verdict", "by"), rows[0], strict=True)) if rows else None
+
+
+def latest_waiting(
+    ledger: Ledger, as_of: date, report: str | None = None
+) -> dict[tuple[str, str], date]:
+    """The latest date (as of `as_of` or earlier) of a figure that waits for a verdict, per
+    (report, target): reported by the department, not yet checked by the office."""
+    only, params = ("AND r.report = ?", [report]) if report is not None else ("", [])
+    sql = f"""
+        SELECT r.report, r.target, max(r.as_of) FROM records r INDEXED BY records_submitted
+        WHERE {WAITING} AND r.as_of <= ? {only}
+        GROUP BY r.report, r.target
+    """
+    rows = ledger._read(sql, [as_of.isoformat(), *params])
+    return {(report, target): date.fromisoformat(day) for report, target, day in rows}
