@@ -72,3 +72,26 @@ def test_the_same_bad_figure_is_refused_the_same_way_on_every_path(
     assert words in result.stderr, result.stderr
     assert "Traceback" not in result.output
     assert json.loads(xlgl("history", "-f", "json").stdout) == before
+
+
+@pytest.mark.parametrize("path", [by_record, by_csv, by_template])
+def test_a_fraction_typed_for_a_percent_is_refused_wherever_it_is_typed(
+    xlgl, ledger_path, tmp_path, path
+):
+    # 0.056 typed for GDP growth of 5.6% (target 6%); an exchange file holds numbers, not typing
+    before = json.loads(xlgl("history", "-f", "json").stdout)
+    result = path(xlgl, tmp_path, "gdp-growth", "0.056", "2024-06-30")
+    assert result.exit_code == 2, result.output
+    assert "0.056 像是把百分数写成了小数，5.6% 请写 5.6 或 5.6%" in result.stderr, result.stderr
+    assert json.loads(xlgl("history", "-f", "json").stdout) == before
+
+
+def test_a_file_points_to_force_one_figure_at_a_time(xlgl, tmp_path):
+    result = by_csv(xlgl, tmp_path, "gdp-growth", "56", "2024-06-30")
+    assert result.exit_code == 2
+    assert "确认无误请用 xlgl record 逐条加 --force 录入" in result.stderr, result.stderr
+    path = tmp_path / "figures.csv"
+    refused = xlgl("record", "--file", str(path), "--force")
+    assert refused.exit_code == 2 and "--file 不能与 --force" in refused.stderr
+    forced = xlgl("record", "gdp-growth", "56", "--as-of", "2024-06-30", "--force")
+    assert forced.exit_code == 0, forced.output

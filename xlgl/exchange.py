@@ -36,7 +36,7 @@ from typing import Any
 
 from xlgl.errors import InputError, RowErrors, one_line
 from xlgl.files import replace_into
-from xlgl.recording import DUPLICATE, FigureRefused, figure_book
+from xlgl.recording import DUPLICATE, FigureRefused, figure_book, in_a_file
 from xlgl.store import Ledger, reviews
 from xlgl.store.reviews import VERDICT_FIELDS
 from xlgl.texts import checked_text
@@ -285,7 +285,7 @@ def import_records(
                     verdict = book.check(targets[(report, record.target)], record.value or 0.0,
                                          record.as_of)  # fmt: skip
                 except FigureRefused as refused:
-                    errors.append(f"第 {record.line} 行：{refused}")
+                    errors.append(f"第 {record.line} 行：{in_a_file(refused)}")
                     continue
                 if verdict.action == DUPLICATE:  # the same figure under another UUID
                     present += 1

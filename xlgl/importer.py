@@ -30,7 +30,15 @@ from xlgl.dates import parse_date
 from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.lookup import find_target
 from xlgl.model import Target
-from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
+from xlgl.recording import (
+    DUPLICATE,
+    FILE_FORCE_HINT,
+    FigureBook,
+    FigureRefused,
+    fraction_words,
+    in_a_file,
+    looks_like_a_fraction,
+)
 from xlgl.store import Ledger, NewRow, readahead, translate_errors
 from xlgl.texts import MAX_TEXT, checked_text
 from xlgl.units import UnitError, to_stored, to_target_unit, unit_family
@@ -126,6 +134,7 @@ class IndexedTarget(NamedTuple):
     unit: str
     kind: str
     report: str = ""
+    value: float = 0.0
 
 
 class TargetIndex:
@@ -157,7 +166,7 @@ class TargetIndex:
         only, params = ("WHERE report = ?", [report]) if report is not None else ("", [])
         with translate_errors(ledger.path, ledger.timeout):
             rows = ledger.conn.execute(
-                f"SELECT id, indicator, unit, kind, report FROM targets {only}", params
+                f"SELECT id, indicator, unit, kind, report, value FROM targets {only}", params
             ).fetchall()
             aliases = ledger.conn.execute(
                 f"SELECT report, alias, target FROM aliases {only}", params
@@ -199,6 +208,8 @@ class _Resolved(NamedTuple):
     unit: str
     allow_negative: bool
     plain: bool  # a bare number is already in the target's unit (the unit is a known one)
+    indicator: str
+    value: float
 
 
 #: A figure written as a bare decimal number, at most 6 decimals: float(text) is then exactly
@@ -262,8 +273,17 @@ class ActualsFile:
                                 continue  # a blank row
                             target = targets[name] = self._resolve(name)
                         figure = figure.strip()
-                        if bare(figure) and target.plain and not unit.strip():
-                            value = float(figure)
+                        if bare(figure) and not unit.strip():
+                            value = (
+                                float(figure) if target.plain else self._value(figure, "", target)
+                            )
+                            if value < 1 and looks_like_a_fraction(
+                                target.unit, target.value, value
+                            ):
+                                raise FigureRefused(  # the one check's rule: no unit was written
+                                    f"{target.id}（{target.indicator}）：{fraction_words(value)}"
+                                    f"；{FILE_FORCE_HINT}"
+                                )
                         else:
                             value = self._value(figure, unit.strip(), target)
                         day = dates.get(as_of)
@@ -364,6 +384,8 @@ class ActualsFile:
             target.unit,
             target.kind == "growth",
             unit_family(target.unit) is not None,
+            target.indicator,
+            target.value,
         )
 
     @staticmethod
@@ -415,7 +437,7 @@ def checked_rows(
             try:
                 action = book.check(found[0], row[2], day).action
             except FigureRefused as refused:
-                problems.append(str(refused))
+                problems.append(in_a_file(refused))
                 continue
         if action == DUPLICATE:
             skipped[0] += 1

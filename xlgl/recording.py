@@ -41,6 +41,10 @@ ADD = "add"
 DUPLICATE = "duplicate"
 
 
+FORCE_HINT = "确认无误可加 --force"
+FILE_FORCE_HINT = "确认无误请用 xlgl record 逐条加 --force 录入"
+
+
 class FigureRefused(InputError):
     """A figure that may not be recorded; `overridable` says whether --force would let it in."""
 
@@ -225,7 +229,7 @@ class FigureBook:
 
         def soft(message: str) -> None:
             if not force:
-                raise FigureRefused(f"{name}：{message}；确认无误可加 --force", overridable=True)
+                raise FigureRefused(f"{name}：{message}；{FORCE_HINT}", overridable=True)
             overridden.append(message)
 
         if increment and target.kind != "flow":
@@ -246,17 +250,8 @@ class FigureBook:
         if value < 0 and target.kind != "growth":
             raise FigureRefused(f"{name}：数值不能为负（{format_value(value, target.unit)}）")
 
-        if (
-            target.unit == "%"
-            and written_unit == ""
-            and target.value >= FRACTION_PERCENT_FLOOR
-            and 0 < abs(value) < 1
-        ):
-            percent = format_number(round(value * 100, 4))
-            soft(
-                f"{format_number(value)} 像是把百分数写成了小数，"
-                f"{percent}% 请写 {percent} 或 {percent}%"
-            )
+        if written_unit == "" and looks_like_a_fraction(target.unit, target.value, value):
+            soft(fraction_words(value))
         if target.kind == "share" and target.unit == "%" and value > 100:
             soft(f"{format_number(value)}% 的比率不会超过 100%")
         elif target.kind == "growth" and abs(value - target.value) > RATE_SPREAD_POINTS:
@@ -301,6 +296,23 @@ class FigureBook:
 
         book.put(as_of, value, 0)
         return Verdict(ADD, value, voids, bool(overridden), tuple(overridden))
+
+
+def in_a_file(refused: FigureRefused) -> str:
+    """The refusal as an import from a file words it: a file takes no --force (one figure the
+    clerk has checked goes in alone, with it)."""
+    return str(refused).replace(FORCE_HINT, FILE_FORCE_HINT)
+
+
+def looks_like_a_fraction(unit: str, target_value: float, value: float) -> bool:
+    """A bare value below 1 for a percent target of FRACTION_PERCENT_FLOOR % or more: 0.056
+    typed for 5.6%. Only for a figure written without its unit (a 0.5% written so is a figure)."""
+    return unit == "%" and target_value >= FRACTION_PERCENT_FLOOR and 0 < abs(value) < 1
+
+
+def fraction_words(value: float) -> str:
+    percent = format_number(round(value * 100, 4))
+    return f"{format_number(value)} 像是把百分数写成了小数，{percent}% 请写 {percent} 或 {percent}%"
 
 
 def _check_date(target: Target, as_of: date, today: date, name: str) -> None:

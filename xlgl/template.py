@@ -30,7 +30,7 @@ from typing import Any
 
 from xlgl.errors import InputError, RowErrors, XlglError, one_line, visible
 from xlgl.model import Target
-from xlgl.recording import DUPLICATE, FigureBook, Verdict
+from xlgl.recording import DUPLICATE, FigureBook, FigureRefused, Verdict, in_a_file
 from xlgl.texts import checked_text
 from xlgl.units import UnitError, format_number, parse_figure, to_stored, to_target_unit
 
@@ -569,6 +569,9 @@ def filled_to_records(
                 )
             except UnitError as error:
                 errors.append(f"{row.cell('实绩')}：{_show(str(error))}")
+                continue
+            except FigureRefused as refused:
+                errors.append(f"{row.cell('实绩')}：{_show(in_a_file(refused))}")
                 continue
             except XlglError as error:
                 errors.append(f"{row.cell('实绩')}：{_show(str(error))}")

@@ -81,6 +81,11 @@ def record(
     if file is not None:
         if target or value or add:
             raise InputError("--file 与 TARGET VALUE、--add 不能同时使用")
+        if force or replace:
+            raise InputError(
+                "--file 不能与 --force、--replace 同用：请改正文件，或把核实过的数字用 "
+                "xlgl record 目标 数值 --force 逐条录入"
+            )
         import_file(ctx, file, by, report_key)
         return
     if not target or not value:
