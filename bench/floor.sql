@@ -20,12 +20,14 @@ latest AS (
         SELECT r.id FROM records r
         WHERE r.report = t.report AND r.target = t.id AND r.as_of <= :as_of AND r.value IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
+          AND (r.unit IS NULL OR r.unit = t.unit)  -- a record kept in an old unit is not a figure
+          AND (r.submitted = 0 OR EXISTS (SELECT 1 FROM verifications c WHERE c.record = r.id AND c.verdict = 'verified'))  -- 销号
         ORDER BY r.as_of DESC, r.recorded_at DESC, r.id DESC LIMIT 1
     )
     WHERE t.retired = 0
 ),
 base AS (
-    SELECT t.report, t.id, t.seq, t.kind, t.comparator, t.value AS v, t.direction,
+    SELECT t.report, t.id, t.seq, t.kind, t.comparator, t.value AS v, t.direction, t.unit,
            t.baseline AS b, t.start, coalesce(t.due_override, t.due) AS due, t.frequency,
            t.lag_days, l.value AS a, l.as_of AS a_as_of, s.day, s.behind,
            CASE WHEN t.comparator IN ('approx', 'stable')
@@ -85,6 +87,8 @@ unmet AS (
             WHERE u.report = judged.report AND u.target = judged.id AND u.as_of <= :as_of
               AND u.value IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM records y WHERE y.voids = u.id)
+              AND (u.unit IS NULL OR u.unit = judged.unit)
+              AND (u.submitted = 0 OR EXISTS (SELECT 1 FROM verifications c WHERE c.record = u.id AND c.verdict = 'verified'))
               AND NOT CASE WHEN comparator = 'stable' THEN abs(u.value - v) <= tol * abs(v) + 1e-9
                            WHEN direction = 'down' THEN u.value <= v * (1 + tol) + 1e-9
                            ELSE u.value >= v * (1 - tol) - 1e-9 END
@@ -100,6 +104,8 @@ verdicts AS (
             WHERE r.report = unmet.report AND r.target = unmet.id AND r.as_of <= :as_of
               AND r.value IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM records x WHERE x.voids = r.id)
+              AND (r.unit IS NULL OR r.unit = unmet.unit)
+              AND (r.submitted = 0 OR EXISTS (SELECT 1 FROM verifications c WHERE c.record = r.id AND c.verdict = 'verified'))
               AND (unmet_id IS NULL OR (r.as_of, r.recorded_at, r.id)
                    > (SELECT o.as_of, o.recorded_at, o.id FROM records o WHERE o.id = unmet_id))
         ) END AS met_on
