@@ -296,6 +296,13 @@ def test_a_conflicting_or_self_verdict_refuses_the_file(tmp_path, office):
     assert "第 2 行" in refused.output and "就是录入人" in refused.output
     assert history(third) == []
 
+    long = tmp_path / "long.jsonl"
+    verdict |= {"by": "王五", "verdict": "rejected", "reason": "缺佐证" * 2000}  # 6,000 characters
+    long.write_text(json.dumps(record) + "\n" + json.dumps(verdict) + "\n", encoding="utf-8")
+    refused = run(third, "import-records", str(long), code=2)
+    assert "第 2 行" in refused.output and "reason" in refused.output and "4000" in refused.output
+    assert history(third) == []
+
 
 # --- what the office sees ------------------------------------------------------------------------
 

@@ -408,6 +408,7 @@ def parse_verdict(data: dict[str, Any], line: int) -> ExchangedVerdict:
     for name in ("by", "at", "reason", "report"):
         if data.get(name) is not None and not isinstance(data[name], str):
             raise InputError(f"{name} 须为字符串")
+        checked_text(data.get(name), name)  # the cap of every text field (xlgl/texts.py)
     return ExchangedVerdict(
         line=line,
         uuid=_uuid(data["uuid"], "uuid"),
