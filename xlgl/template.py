@@ -151,7 +151,7 @@ def period_to_report(target: Target, as_of: date) -> date:
 def template_rows(status_rows: Iterable[Any]) -> list[TemplateRow]:
     """The 报送表 rows from `status` rows (progress.Evaluation: target, as_of, latest,
     latest_as_of), in their order."""
-    from xlgl.render import target_text
+    from xlgl.render_words import target_text
 
     rows = []
     for row in status_rows:

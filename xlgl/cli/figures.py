@@ -114,7 +114,7 @@ def record(
         )  # fmt: skip
         row = status_of(ledger, day, target=found)[0]
         waiting = done.record_id is not None and ledger.record(done.record_id).submitted
-    from xlgl.render import percent
+    from xlgl.render_words import percent
     from xlgl.words import STATUS_LABELS
 
     shown = format_value(done.verdict.value, found.unit)
