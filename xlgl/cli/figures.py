@@ -139,7 +139,7 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
     from xlgl.recording import figure_book
     from xlgl.store import NewRecord
     from xlgl.store.reviews import waits as verifying
-    from xlgl.template import filled_to_records, read_template
+    from xlgl.template_read import filled_to_records, read_template
 
     filled = read_template(path)
     with open_ledger(ctx) as ledger:
