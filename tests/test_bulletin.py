@@ -18,7 +18,7 @@ import pytest
 from xlgl import bulletin
 from xlgl.model import Actual, Target
 from xlgl.progress import evaluate
-from xlgl.render import percent
+from xlgl.render_words import percent
 
 AS_OF = "2024-09-30"
 FIGURES = [

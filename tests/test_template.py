@@ -13,15 +13,8 @@ from xlgl.errors import InputError, RowErrors
 from xlgl.model import Target
 from xlgl.progress import evaluate
 from xlgl.recording import ADD, DUPLICATE, FigureBook
-from xlgl.template import (
-    TemplateRow,
-    added,
-    filled_to_records,
-    period_to_report,
-    read_template,
-    template_rows,
-    write_template,
-)
+from xlgl.template_read import added, filled_to_records, read_template
+from xlgl.template_write import TemplateRow, period_to_report, template_rows, write_template
 
 AS_OF = date(2024, 10, 8)
 INPUT_COLUMNS = "EHIJKLM"  # 截至, 实绩, 进展情况, 存在问题, 下步措施, 佐证材料, 填报人

@@ -244,7 +244,7 @@ def test_a_200k_character_note_folds_promptly(ledger_path, capsys, monkeypatch):
     from datetime import date
 
     from xlgl.model import Record
-    from xlgl.render import print_records_table
+    from xlgl.render_tables import print_records_table
 
     note = ("规上口径；同比增长7.8% coal-output 2024-09-30 " * 5000)[:200_000]
     record = Record(
@@ -333,7 +333,7 @@ def test_messages_that_repeat_data_carry_no_control_characters(ledger_path):
 
 
 def test_record_times_are_shown_in_local_time(monkeypatch):
-    from xlgl.render import local_minute
+    from xlgl.render_words import local_minute
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()

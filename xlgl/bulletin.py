@@ -266,7 +266,7 @@ def clean(text: str) -> str:
 
 
 def _line(row: Evaluation) -> Line:
-    from xlgl.render import target_text
+    from xlgl.render_words import target_text
 
     target = row.target
     return Line(

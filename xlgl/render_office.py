@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xlgl.render import FRACTION_DIGITS, View, _print_grid, _say, _title, console, local_minute
+from xlgl.render import FRACTION_DIGITS, View
+from xlgl.render_tables import console, print_folded, print_grid, print_title
+from xlgl.render_words import local_minute
 from xlgl.words import AT_RISK, OVERDUE, STATUS_LABELS, STATUSES
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def print_owner_table(
     lines: Sequence[OwnerLine], *, title: str = "各单位情况", lead_only: bool = True, **_: Any
 ) -> None:
     from xlgl.grid import Column, clean
-    from xlgl.render import percent
+    from xlgl.render_words import percent
 
     shown = [s for s in STATUSES if s in (OVERDUE, AT_RISK) or any(x.counts[s] for x in lines)]
     columns = (
@@ -65,10 +67,10 @@ def print_owner_table(
         for line in lines
     ]
     out = console()
-    _title(out, title)
-    _print_grid(out, columns, rows, out.width, False)
+    print_title(out, title)
+    print_grid(out, columns, rows, out.width, False)
     counted = "只计牵头单位" if lead_only else "牵头与配合单位各计一次"
-    _say(
+    print_folded(
         out,
         f"共 {len(lines)} 个单位（{counted}）；全部目标平均完成率把未报送的目标按 0 计，"
         "超过100%的按100%计",
@@ -118,9 +120,9 @@ def print_due_changes(changes: Sequence[DueChange], *, title: str = "时限调�
     ]
     out = console()
     out.print()
-    _title(out, title)
-    _print_grid(out, columns, rows, out.width, False)
-    _say(out, f"共 {len(changes)} 次时限调整")
+    print_title(out, title)
+    print_grid(out, columns, rows, out.width, False)
+    print_folded(out, f"共 {len(changes)} 次时限调整")
 
 
 def with_due_changes(

@@ -31,7 +31,8 @@ from typing import Any
 from xlgl import words
 from xlgl.model import Record
 from xlgl.progress import Evaluation
-from xlgl.render import record_dict, status_dict, target_text
+from xlgl.render import record_dict, status_dict
+from xlgl.render_words import target_text
 
 # Excel's own "good / neutral / bad" cell styles, by tone (fill, ink).
 TONE_FILLS = {

@@ -119,7 +119,7 @@ def record(
         )  # fmt: skip
         row = status_of(ledger, day, target=found)[0]
         waiting = done.record_id is not None and ledger.record(done.record_id).submitted
-    from xlgl.render import percent
+    from xlgl.render_words import percent
     from xlgl.words import STATUS_LABELS
 
     shown = format_value(done.verdict.value, found.unit)
@@ -144,7 +144,7 @@ def import_template(ctx: typer.Context, path: Path, by: str | None) -> None:
     from xlgl.recording import figure_book
     from xlgl.store import NewRecord
     from xlgl.store.reviews import waits as verifying
-    from xlgl.template import filled_to_records, read_template
+    from xlgl.template_read import filled_to_records, read_template
 
     filled = read_template(path)
     with open_ledger(ctx) as ledger:

@@ -88,7 +88,8 @@ def pending(
 
 def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
     from xlgl.grid import Column
-    from xlgl.render import _print_grid, _say, _title, console, local_minute
+    from xlgl.render_tables import console, print_folded, print_grid, print_title
+    from xlgl.render_words import local_minute
     from xlgl.units import format_value
 
     out = console()
@@ -113,7 +114,7 @@ def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
         )
         for row in rows
     ]
-    _title(out, "待复核的实绩")
+    print_title(out, "待复核的实绩")
     if lines:
-        _print_grid(out, columns, lines, out.width, wide)
-    _say(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))
+        print_grid(out, columns, lines, out.width, wide)
+    print_folded(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))

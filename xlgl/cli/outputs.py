@@ -150,7 +150,7 @@ def export_template(
     lead_only: bool = False,
 ) -> None:
     from xlgl.filters import resolve_filters
-    from xlgl.template import template_rows, write_template
+    from xlgl.template_write import template_rows, write_template
 
     with open_ledger(ctx) as ledger:
         chosen = chosen_report(ledger, report_key, day)

@@ -272,7 +272,9 @@ def show(
 
         links = year_links(ledger, found)
     if fmt is OutputFormat.table:
-        render.print_target_detail(row, places, records, links=year_link_facts(links))
+        from xlgl.render_detail import print_target_detail
+
+        print_target_detail(row, places, records, links=year_link_facts(links))
         render_office.print_due_changes(changes)
     elif fmt is OutputFormat.json:
         data = render.status_dict(row) | {
@@ -306,6 +308,7 @@ def history(
     """全部记录（含作废记录），按录入先后；其后列出时限调整（原时限、新时限、理由、调整人），
     JSON 中按时间插在记录之间。"""
     from xlgl import render, render_office
+    from xlgl.render_words import local_minute
     from xlgl.store.office import due_changes
 
     until = as_of_date(as_of) if as_of else None
@@ -319,9 +322,7 @@ def history(
             records = ledger.records(report=chosen, until=until)
             changes = due_changes(ledger, report=chosen)
     if until is not None:
-        changes = [
-            c for c in changes if render.local_minute(c.changed_at)[:10] <= until.isoformat()
-        ]
+        changes = [c for c in changes if local_minute(c.changed_at)[:10] <= until.isoformat()]
     if fmt is OutputFormat.json:
         dicts = [render.record_dict(r) for r in records]
         render.write_json(render_office.with_due_changes(dicts, changes))

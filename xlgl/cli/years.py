@@ -82,7 +82,7 @@ def carry(
         new_id = years.carried_id(old.id, old.year, links.target_ids(ledger, destination))
         columns = years.carried_target(old, new_id, destination, new.year, due_date)
         links.add_carried(ledger, columns)
-    from xlgl.render import target_text
+    from xlgl.render_words import target_text
 
     typer.echo(
         f"已结转：{old.report} {old.id}（{old.indicator}）→ {destination} {new_id}，"
