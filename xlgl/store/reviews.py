@@ -111,16 +111,8 @@ def waiting(
 def waiting_counts(
     ledger: Ledger, as_of: date, report: str | None = None
 ) -> dict[tuple[str, str], int]:
-    """How many figures (as of `as_of` or earlier) wait for a verdict, per (report, target);
-    read through the partial index that holds only submitted records."""
-    only, params = ("AND r.report = ?", [report]) if report is not None else ("", [])
-    sql = f"""
-        SELECT r.report, r.target, count(*) FROM records r INDEXED BY records_submitted
-        WHERE {WAITING} AND r.as_of <= ? {only}
-        GROUP BY r.report, r.target
-    """
-    rows = ledger._read(sql, [as_of.isoformat(), *params])
-    return {(report, target): count for report, target, count in rows}
+    """How many figures (as of `as_of` or earlier) wait for a verdict, per (report, target)."""
+    return {key: count for key, count, _ in _waiting_per_target(ledger, as_of, report)}
 
 
 def export_reviews(ledger: Ledger, report: str | None = None) -> Iterator[dict[str, Any]]:
@@ -150,11 +142,20 @@ def latest_waiting(
 ) -> dict[tuple[str, str], date]:
     """The latest date (as of `as_of` or earlier) of a figure that waits for a verdict, per
     (report, target): reported by the department, not yet checked by the office."""
+    return {key: latest for key, _, latest in _waiting_per_target(ledger, as_of, report)}
+
+
+def _waiting_per_target(
+    ledger: Ledger, as_of: date, report: str | None
+) -> list[tuple[tuple[str, str], int, date]]:
+    """Per (report, target) with figures waiting as of `as_of`: how many, and the latest date;
+    read through the partial index that holds only submitted records."""
     only, params = ("AND r.report = ?", [report]) if report is not None else ("", [])
     sql = f"""
-        SELECT r.report, r.target, max(r.as_of) FROM records r INDEXED BY records_submitted
+        SELECT r.report, r.target, count(*), max(r.as_of)
+        FROM records r INDEXED BY records_submitted
         WHERE {WAITING} AND r.as_of <= ? {only}
         GROUP BY r.report, r.target
     """
     rows = ledger._read(sql, [as_of.isoformat(), *params])
-    return {(report, target): date.fromisoformat(day) for report, target, day in rows}
+    return [((key, target), count, date.fromisoformat(day)) for key, target, count, day in rows]
