@@ -8,7 +8,7 @@ so `xlgl --help` starts fast. The commands are registered in the order `--help` 
 from xlgl.boundary import fail
 
 # isort: off
-from xlgl.cli import reading, figures, office, setup, years, outputs  # noqa: F401
+from xlgl.cli import reading, figures, verifying, setup, years, outputs  # noqa: F401
 
 # isort: on
 from xlgl.cli.app import app, main
