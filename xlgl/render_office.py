@@ -138,3 +138,43 @@ def with_due_changes(
         merged.append(record)
     merged += [due_change_dict(c) for c in pending]
     return merged
+
+
+#: The columns of `xlgl pending --format json|csv`: the records that wait for 销号.
+PENDING_FIELDS = (
+    "id", "target", "indicator", "value", "unit", "as_of", "by", "recorded_at", "owner", "report",
+    "source",
+)  # fmt: skip
+
+
+def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
+    """The records that wait for 销号, oldest first (xlgl pending)."""
+    from xlgl.grid import Column
+    from xlgl.units import format_value
+
+    out = console()
+    columns = (
+        Column("#", align="right"),
+        Column("目标", style="cyan", fold=12, soft=20),
+        Column("指标", fold=8, soft=16, drop=2),
+        Column("数值", align="right"),
+        Column("截至"),
+        Column("录入人", fold=6, soft=8),
+        Column("录入时间", drop=1),
+    )
+    lines = [
+        (
+            str(row["id"]),
+            row["target"],
+            row["indicator"],
+            format_value(row["value"], row["unit"]),
+            row["as_of"],
+            row["by"] or "",
+            local_minute(row["recorded_at"]),
+        )
+        for row in rows
+    ]
+    print_title(out, "待复核的实绩")
+    if lines:
+        print_grid(out, columns, lines, out.width, wide)
+    print_folded(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))

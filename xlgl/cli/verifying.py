@@ -1,7 +1,7 @@
 """The office's checking (销号): verify (or reject) a submitted figure, and list what waits."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,11 +15,6 @@ from xlgl.cli.common import (
     chosen_report,
     open_ledger,
 )
-
-PENDING_FIELDS = (
-    "id", "target", "indicator", "value", "unit", "as_of", "by", "recorded_at", "owner", "report",
-    "source",
-)  # fmt: skip
 
 
 @app.command(
@@ -77,6 +72,7 @@ def pending(
         report = chosen_report(ledger, report_key, date.today())
         rows = waiting(ledger, report=report, owner=chosen)
     from xlgl import render
+    from xlgl.render_office import PENDING_FIELDS, print_pending
 
     if fmt is OutputFormat.table:
         print_pending(rows, wide=wide)
@@ -84,37 +80,3 @@ def pending(
         render.write_json(rows)
     else:
         render.write_csv(rows, list(PENDING_FIELDS))
-
-
-def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
-    from xlgl.grid import Column
-    from xlgl.render_tables import console, print_folded, print_grid, print_title
-    from xlgl.render_words import local_minute
-    from xlgl.units import format_value
-
-    out = console()
-    columns = (
-        Column("#", align="right"),
-        Column("目标", style="cyan", fold=12, soft=20),
-        Column("指标", fold=8, soft=16, drop=2),
-        Column("数值", align="right"),
-        Column("截至"),
-        Column("录入人", fold=6, soft=8),
-        Column("录入时间", drop=1),
-    )
-    lines = [
-        (
-            str(row["id"]),
-            row["target"],
-            row["indicator"],
-            format_value(row["value"], row["unit"]),
-            row["as_of"],
-            row["by"] or "",
-            local_minute(row["recorded_at"]),
-        )
-        for row in rows
-    ]
-    print_title(out, "待复核的实绩")
-    if lines:
-        print_grid(out, columns, lines, out.width, wide)
-    print_folded(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))
