@@ -13,7 +13,9 @@ from xlgl.render_words import local_minute
 from xlgl.words import AT_RISK, OVERDUE, STATUS_LABELS, STATUSES
 
 if TYPE_CHECKING:
-    from xlgl.follow_up import OwnerLine
+    from datetime import date
+
+    from xlgl.follow_up import ChaseRow, OwnerLine
     from xlgl.store.office import DueChange
 
 OWNER_FIELDS = [
@@ -178,3 +180,45 @@ def print_pending(rows: list[dict[str, Any]], *, wide: bool = False) -> None:
     if lines:
         print_grid(out, columns, lines, out.width, wide)
     print_folded(out, f"共 {len(rows)} 条待复核" + ("（xlgl verify 编号 复核）" if rows else ""))
+
+
+#: The columns of `xlgl chase --format json|csv` (a mail merge: one row per figure owed).
+CHASE_FIELDS = ("owner", "contact", "id", "indicator", "period_end", "report_due", "report")
+
+
+def chase_dict(row: ChaseRow) -> dict[str, Any]:
+    return {
+        "owner": row.owner,
+        "contact": row.contact,
+        "id": row.id,
+        "indicator": row.indicator,
+        "period_end": row.period_end.isoformat(),
+        "report_due": row.report_due.isoformat(),
+        "report": row.report,
+    }
+
+
+def print_chase(owed: Sequence[ChaseRow], day: date) -> None:
+    """The chase list by department, each headed by a contact to call (the first of its
+    targets' contacts), then what each owes and by when."""
+    from xlgl.grid import clean
+
+    out = console()
+    print_title(out, f"催报清单（截至 {day.isoformat()}）")
+    contacts: dict[str, str] = {}
+    for row in owed:
+        if row.contact and row.owner not in contacts:
+            contacts[row.owner] = row.contact
+    current = None
+    for row in owed:
+        if row.owner != current:
+            current = row.owner
+            contact = f"（联系人：{clean(contacts[row.owner])}）" if row.owner in contacts else ""
+            print_folded(out, f"{clean(row.owner)}{contact}")
+        print_folded(
+            out,
+            f"  {row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
+            f"应于 {row.report_due.isoformat()} 前报送",
+        )
+    owners = len({row.owner for row in owed})
+    print_folded(out, f"共 {len(owed)} 个目标应报未报，涉及 {owners} 个单位")

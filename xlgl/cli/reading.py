@@ -142,9 +142,6 @@ def _marked_for_carry(ledger: "Ledger", rows: "list[Evaluation]", day: date) -> 
     return years.mark_for_carry(rows, day, carried, following)
 
 
-CHASE_FIELDS = ("owner", "contact", "id", "indicator", "period_end", "report_due", "report")
-
-
 @app.command()
 def chase(
     ctx: typer.Context,
@@ -169,38 +166,14 @@ def chase(
         rows = status_of(ledger, day, report=report, owner=chosen["owner"], lead_only=lead_only)
         submitted = latest_waiting(ledger, day, report)  # reported, waiting for 销号
         owed = chase_rows(rows, day, report_day=ledger.settings().report_day, submitted=submitted)
-    dicts = [
-        {
-            "owner": row.owner,
-            "contact": row.contact,
-            "id": row.id,
-            "indicator": row.indicator,
-            "period_end": row.period_end.isoformat(),
-            "report_due": row.report_due.isoformat(),
-            "report": row.report,
-        }
-        for row in owed
-    ]
-    if fmt is OutputFormat.json:
-        render.write_json(dicts)
-    elif fmt is OutputFormat.csv:
-        render.write_csv(dicts, CHASE_FIELDS)
-    else:
-        from xlgl.grid import clean
+    from xlgl.render_office import CHASE_FIELDS, chase_dict, print_chase
 
-        typer.echo(f"催报清单（截至 {day.isoformat()}）")
-        current = None
-        for row in owed:
-            if row.owner != current:
-                current = row.owner
-                contact = f"（联系人：{clean(row.contact)}）" if row.contact else ""
-                typer.echo(f"{clean(row.owner)}{contact}")
-            typer.echo(
-                f"  {row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
-                f"应于 {row.report_due.isoformat()} 前报送"
-            )
-        owners = len({row.owner for row in owed})
-        typer.echo(f"共 {len(owed)} 个目标应报未报，涉及 {owners} 个单位")
+    if fmt is OutputFormat.json:
+        render.write_json(map(chase_dict, owed))
+    elif fmt is OutputFormat.csv:
+        render.write_csv(map(chase_dict, owed), CHASE_FIELDS)
+    else:
+        print_chase(owed, day)
     if exit_code and owed:
         raise typer.Exit(EXIT_FOUND)
 
