@@ -102,6 +102,13 @@ def test_a_submitted_figure_counts_once_another_person_verifies_it(office):
         1, "coal-output", 1.07, "2024-09-30", "李四"
     )  # fmt: skip
 
+    # overdue says so too: the department has reported, the office has not checked
+    listing = run(office, "overdue", "--as-of", "2024-10-31", "--only", "预警", "-f", "json")
+    [coal] = [r for r in json.loads(listing.stdout) if r["id"] == "coal-output"]
+    assert coal["pending"] == 1
+    table = run(office, "overdue", "--as-of", "2024-10-31", "--only", "预警").stdout
+    assert "1 条实绩待复核，未计入" in table
+
     # the recorder may not verify their own figure: one line, exit 2, nothing written
     held = office.read_bytes()
     refused = run(office, "verify", "1", "--by", "李四", code=2)

@@ -120,10 +120,14 @@ def overdue(
         report = chosen_report(ledger, report_key, day)
         rows = status_of(ledger, day, report=report, statuses=wanted, **chosen)
         rows = _marked_for_carry(ledger, rows, day)
+        from xlgl.store.reviews import waiting_counts
+
+        waits = waiting_counts(ledger, day, report)  # 销号: figures not counted until verified
     rows.sort(key=severity)
     from xlgl import render
 
-    render.emit(render.STATUS, rows, fmt, as_of=day, title="逾期与预警", wide=wide)
+    view = render.status_view(waits)
+    render.emit(view, rows, fmt, as_of=day, title="逾期与预警", wide=wide, pending=waits)
     if exit_code and rows:
         raise typer.Exit(EXIT_FOUND)
 
