@@ -398,7 +398,7 @@ class ExchangedVerdict:
 
 
 def parse_verdict(data: dict[str, Any], line: int) -> ExchangedVerdict:
-    from xlgl.store.reviews import REJECTED, VERIFIED
+    from xlgl.model import REJECTED, VERIFIED
 
     missing = [name for name in ("uuid", "verifies", "by", "at") if not data.get(name)]
     if missing:

@@ -214,6 +214,10 @@ class NewRecord:
     evidence: str | None = None
 
 
+VERIFIED = "verified"  # a Review's verdicts (销号): the figure counts from then on…
+REJECTED = "rejected"  # …or never
+
+
 @dataclass(frozen=True)
 class Review:
     """A verdict on a submitted record (销号): `verdict` is "verified" or "rejected"; `at` ISO UTC."""

@@ -16,13 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xlgl.errors import InputError
-from xlgl.model import Record, Review
+from xlgl.model import REJECTED, VERIFIED, Record, Review
 
 if TYPE_CHECKING:
     from xlgl.store import Ledger
 
-VERIFIED = "verified"
-REJECTED = "rejected"
 VERDICT_WORDS = {VERIFIED: "复核通过", REJECTED: "退回"}
 
 

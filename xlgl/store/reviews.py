@@ -22,9 +22,6 @@ from xlgl.store.sqlite import translate_errors, utc_now
 if TYPE_CHECKING:
     from xlgl.store.ledger import Ledger
 
-VERIFIED = "verified"
-REJECTED = "rejected"
-
 # A record that waits: submitted, a figure, not voided, no verdict yet.
 WAITING = """r.submitted = 1 AND r.value IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)
