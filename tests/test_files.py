@@ -4,6 +4,7 @@ import errno
 import json
 import os
 import stat
+import tempfile
 import time
 
 import pytest
@@ -169,6 +170,23 @@ def test_a_full_disk_inside_xlsxwriter_says_so(recorded, tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert f"磁盘空间不足：无法写入 {path}" in result.output
     assert not path.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", ["export", "export-template"])
+def test_a_workbook_that_fails_half_way_leaves_no_scratch_files(
+    recorded, tmp_path, monkeypatch, command
+):
+    """xlsxwriter writes each part to a temporary file before zipping; a failure in between (here
+    a title a non-UTF-8 terminal handed over) used to leave them in the temporary folder."""
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    args = ("export", "--title", "\udcff", "-o", str(tmp_path / "t.xlsx"), "--as-of", AS_OF)
+    if command == "export-template":
+        args = (*args, "--template")
+    result = recorded(*args)
+    assert result.exit_code == 2, result.output
+    assert not list(scratch.iterdir()) and not list(tmp_path.glob("t.*"))
 
 
 # --- the format from the file's name -------------------------------------------------------------

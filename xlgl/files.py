@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from xlgl.errors import InputError
 
@@ -241,3 +241,18 @@ def text_file(path: Path | str, *, bom: bool = False) -> Iterator[tuple[TextIO, 
     encoding = "utf-8-sig" if bom else "utf-8"
     with _replacing(where) as temp, open(temp, "w", encoding=encoding, newline="\n") as out:
         yield out, where
+
+
+@contextmanager
+def xlsx_book(path: Path) -> Iterator[Any]:
+    """An xlsxwriter Workbook writing `path`, closed on leaving. Cells hold what is written: no
+    formulas, links or numbers are read out of text. xlsxwriter writes every part of the file to
+    a temporary file before zipping them; they go to a folder of their own that is removed
+    however the writing ends (an error half-way used to leave them in /tmp)."""
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory(prefix="xlgl-xlsx-") as scratch:
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "tmpdir": scratch}
+        book = xlsxwriter.Workbook(str(path), options | {"strings_to_numbers": False})
+        yield book
+        book.close()

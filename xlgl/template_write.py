@@ -110,14 +110,14 @@ def write_template(
 ) -> None:
     """Write the 报送表 to `path` (atomically). `deadline` defaults to the earliest report_due
     of the rows, if any."""
-    from xlgl.files import replace_into
+    from xlgl.files import replace_into, xlsx_book
 
-    with replace_into(path) as temp:
-        _write(temp, rows, report_key, as_of, owner, title, deadline)
+    with replace_into(path) as temp, xlsx_book(temp) as book:
+        _fill(book, rows, report_key, as_of, owner, title, deadline)
 
 
-def _write(
-    path: Path,
+def _fill(
+    book: Any,
     rows: Sequence[TemplateRow],
     report_key: str,
     as_of: date,
@@ -125,12 +125,6 @@ def _write(
     title: str | None,
     deadline: date | None,
 ) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
     title = title or f"{owner or ''}目标任务推进情况报送表"
     book.set_properties({"title": title, "subject": f"报送表 {report_key}", "author": "xlgl"})
     font = {"font_name": "等线", "font_size": 10, "valign": "top", "border": 1}
@@ -235,7 +229,6 @@ def _write(
         hidden.write_number(4 + offset, 1, FIRST_ROW + offset)
     hidden.very_hidden()
     sheet.activate()
-    book.close()
 
 
 def _write_date(sheet: Any, row: int, col: int, day: date | None, fmt: Any) -> None:

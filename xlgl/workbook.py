@@ -136,26 +136,16 @@ def write_workbook(
     note per text shortened to fit a cell. `bulletin_options` go to bulletin.build (office,
     issue_number, report_text: the section names of 汇总)."""
     from xlgl import bulletin
-    from xlgl.files import replace_into
+    from xlgl.files import replace_into, xlsx_book
 
     summary = bulletin.build(rows, as_of, title, **bulletin_options)
-    with replace_into(path) as temp:
-        return _write(temp, rows, records, as_of, summary)
+    with replace_into(path) as temp, xlsx_book(temp) as book:
+        return _fill(book, rows, records, as_of, summary)
 
 
-def _write(
-    path: Path,
-    rows: Sequence[Evaluation],
-    records: Sequence[Record],
-    as_of: date,
-    summary: Any,
+def _fill(
+    book: Any, rows: Sequence[Evaluation], records: Sequence[Record], as_of: date, summary: Any
 ) -> list[str]:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
     book.set_properties(
         {"title": summary.title, "subject": f"截至 {as_of.isoformat()}", "author": "xlgl"}
     )
@@ -165,7 +155,6 @@ def _write(
     _targets_sheet(book.add_worksheet(SHEETS[1]), f, rows, summary.title, as_of)
     indicators = {row.target.id: row.target.indicator for row in rows}
     _records_sheet(book.add_worksheet(SHEETS[2]), f, records, indicators, summary.title)
-    book.close()
     return f.notes
 
 
