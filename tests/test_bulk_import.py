@@ -90,6 +90,7 @@ def test_rows_of_the_wrong_width_are_refused(ledger_path):
         assert ledger.records() == []
 
 
+@pytest.mark.slow
 @given(
     st.from_regex(r"[0-9]{1,15}(\.[0-9]{1,6})?", fullmatch=True),
     st.sampled_from(["亿吨", "%", "个", "万千瓦", "", "元"]),

@@ -56,6 +56,7 @@ def test_negative_growth_figures_are_escaped_as_text_not_lost(ledger_path):
     assert float(row["value"].lstrip("'")) == -1.5
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30))
 def test_no_cell_starts_like_a_formula(text):

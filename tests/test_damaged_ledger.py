@@ -136,6 +136,7 @@ def test_a_ledger_in_a_read_only_directory(used_ledger):
         directory.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_damaged_ledgers_through_a_real_process(used_ledger):
     """The same, as a cron job sees it: exit status 4 and one line, from `python -m xlgl`."""
     import subprocess

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from extract_score import score
+from sampling import seeds
 from test_seed_data import ARABIC, CHINESE, MEASURE_WORDS
 from typer.testing import CliRunner
 
@@ -260,6 +261,7 @@ def test_extract_of_a_missing_or_binary_file_is_one_line(tmp_path) -> None:
     assert "无法读取报告" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_help_does_not_import_the_extractor() -> None:
     code = (
         "import sys\nfrom xlgl import cli\n"
@@ -278,7 +280,7 @@ FRAGMENTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", seeds(40))
 def test_random_text_never_breaks_the_extractor(seed: int) -> None:
     """Any text: no exception, quotes verbatim, every number a target or an exclusion."""
     import random

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from sampling import seeds
 
 from xlgl.model import Target
 from xlgl.recording import DUPLICATE, FigureBook, FigureRefused
@@ -37,7 +38,7 @@ def fast(book: FigureBook, target: Target, value: float, as_of: date) -> str:
     return action if action is not None else full(book, target, value, as_of)
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", seeds(20))
 def test_the_plain_case_decides_as_the_full_check_does(seed):
     rng = random.Random(seed)
     quick, slow = FigureBook(TODAY), FigureBook(TODAY)

@@ -1,5 +1,6 @@
 """Terminal tables: CJK columns line up, narrow terminals fold the long columns, nothing trails."""
 
+import pytest
 from rich.cells import cell_len
 
 from xlgl.grid import Column, draw
@@ -149,6 +150,7 @@ def test_clean_removes_what_a_terminal_would_act_on():
     assert clean("[bold]不是标记[/]") == "[bold]不是标记[/]"
 
 
+@pytest.mark.slow
 def test_a_long_line_folds_in_linear_time():
     """Each token is measured once: 20× the text is about 20× the work; quadratic folding would
     be 400×. The bound (150×) is generous so that a loaded machine does not fail it; each time

@@ -492,6 +492,7 @@ def test_14_endless_devices_are_refused_before_the_lock(db):
     cli(db, "import-records", "/dev/zero", code=2)
 
 
+@pytest.mark.slow
 def test_14_import_records_reads_its_file_before_taking_the_write_lock(db, tmp_path, monkeypatch):
     """A bad file is refused at once (exit 2) while another writer holds the lock: it was read
     and checked before the lock was asked for; a good one waits and then says it is locked."""

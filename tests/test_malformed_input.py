@@ -19,8 +19,10 @@ IDS = [
     "beef-processing-projects",
 ]  # fmt: skip
 CJK_NUMERALS = "零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟"
-FAST = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+FAST = settings(  # each example runs the CLI: 40 at most, fewer in the quick loop (conftest.py)
+    max_examples=min(40, settings.default.max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -184,6 +184,7 @@ def test_a_second_seed_adds_a_report_beside_the_first(ledger_path):
 # --- the fast path against the slow obvious rule ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_targets_with_latest_agrees_with_latest_actual_over_all_records(ledger_path):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)

@@ -218,6 +218,7 @@ def run_in_pty(args, env_extra, width=100):
     return b"".join(chunks).decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["show", "coal-output", *AS_OF], ["history"]])
 def test_on_a_terminal_only_the_tables_own_styles_are_escape_codes(hostile, args):
     text = run_in_pty(["--db", str(hostile), *args], {})
@@ -227,6 +228,7 @@ def test_on_a_terminal_only_the_tables_own_styles_are_escape_codes(hostile, args
     assert "[/]" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["status", *AS_OF], ["show", "coal-output", *AS_OF]])
 def test_no_color_means_no_escape_codes_at_all(hostile, args):
     text = run_in_pty(["--db", str(hostile), *args], {"NO_COLOR": "1"})
