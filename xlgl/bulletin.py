@@ -41,7 +41,7 @@ NOTE = (
     "全部目标平均完成率把未报送的目标按 0 计；已报送目标平均完成率只计已报送的目标；"
     "超过100%的按100%计。"
 )
-NO_OWNER = "（未明确牵头单位）"
+NO_OWNER = words.NO_OWNER
 ALERT_TONES = ("bad", "warn")  # 逾期、未完成、预警: the list a bulletin leads with
 ALWAYS_SHOWN = (words.OVERDUE, words.AT_RISK)  # counted in the headline even when 0
 
@@ -181,10 +181,8 @@ def build(
 
 
 def _chase_line(row: Any) -> ChaseLine:
-    from xlgl.follow_up import NO_OWNER as UNASSIGNED
-
     return ChaseLine(
-        owner=NO_OWNER if row.owner == UNASSIGNED else clean(row.owner),
+        owner=NO_OWNER if row.owner == NO_OWNER else clean(row.owner),
         contact=clean(row.contact or ""),
         id=clean(row.id),
         indicator=clean(row.indicator),

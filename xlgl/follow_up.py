@@ -22,10 +22,9 @@ from datetime import date, timedelta
 
 from xlgl.progress import Evaluation
 from xlgl.rules import next_report_due
-from xlgl.words import MET, MET_LATE, MISSED, STATUSES
+from xlgl.words import MET, MET_LATE, MISSED, NO_OWNER, STATUSES
 
 DEFAULT_REPORT_DAY = 5  # 每月5日前报送上月进展
-NO_OWNER = "（未指定牵头单位）"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def print_target_detail(
         fact(f"{target.year - 1}年基数", format_value(target.baseline, target.unit))
     for label, text in links:  # the targets of the previous and next years (year_link_facts)
         fact(label, text)
-    fact("牵头单位", target.owner or "（未指定）")
+    fact("牵头单位", target.owner or "（未明确）")
     for label, text in (
         ("配合单位", "、".join(target.co_owners)),
         ("分管领导", target.leader or ""),

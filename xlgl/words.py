@@ -67,3 +67,6 @@ FREQUENCY_LABELS = {
     "year": "按年",
     "event": "完成即报",
 }
+
+# A target whose lead department (牵头单位) has not been set, wherever departments are listed.
+NO_OWNER = "（未明确牵头单位）"
