@@ -71,6 +71,23 @@ def test_sheets_and_target_headers(recorded, tmp_path):
     assert book["记录"].freeze_panes == "A2"
 
 
+def test_who_answers_is_in_the_targets_sheet(recorded, tmp_path):
+    """配合单位, 分管领导 and 联系人 as `assign` set them (after the printed columns)."""
+    result = recorded(
+        "assign", "coal-output", "--owner", "盟能源局", "--co-owner", "盟发改委",
+        "--co-owner", "盟自然资源局", "--leader", "张副盟长", "--contact", "李四 0479-8888888",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _, rows = sheet_rows(export(recorded, tmp_path / "台账.xlsx")["目标"])
+    values = [{name: cell.value for name, cell in row.items()} for row in rows]
+    coal = next(row for row in values if row["编号"] == "coal-output")
+    assert coal["牵头单位"] == "盟能源局"
+    assert coal["配合单位"] == "盟发改委、盟自然资源局"
+    assert (coal["分管领导"], coal["联系人"]) == ("张副盟长", "李四 0479-8888888")
+    other = next(row for row in values if row["编号"] != "coal-output")
+    assert (other["配合单位"], other["分管领导"], other["联系人"]) == (None, None, None)
+
+
 def test_target_rows_match_status_json(recorded, tmp_path):
     book = export(recorded, tmp_path / "台账.xlsx")
     sheet = book["目标"]

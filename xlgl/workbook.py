@@ -62,6 +62,9 @@ HEADERS: dict[str, tuple[str, float, bool]] = {
     "time_progress": ("时间进度", 6, False),
     "status": ("状态", 7, False),
     "reasons": ("原因", 12.5, True),
+    "co_owners": ("配合单位", 10, True),
+    "leader": ("分管领导", 7, True),
+    "contact": ("联系人", 10, True),
     "expected": ("应完成", 7, False),
     "kind": ("类型", 6, False),
     "comparator": ("比较方式", 8, False),
@@ -310,7 +313,13 @@ def _targets_sheet(
         if section is not None and target.section != section:
             breaks.append(number)
         section = target.section
-        data = status_dict(row) | {"quote": target.quote, "target": target_text(target)}
+        data = status_dict(row) | {
+            "quote": target.quote,
+            "target": target_text(target),
+            "co_owners": "、".join(target.co_owners) or None,
+            "leader": target.leader,
+            "contact": target.contact,
+        }
         data["reasons"] = "；".join(data["reasons"])
         data["reason_codes"] = "；".join(data["reason_codes"])
         tall = [(str(data[n] or ""), HEADERS[n][1]) for n in TARGET_COLUMNS if HEADERS[n][2]]
