@@ -78,6 +78,7 @@ def refresh_seed(
                 [key],
             )
         }
+        _refuse_carried_ids(ledger, key, [target["id"] for target in seed.targets])
         next_seq = ledger.conn.execute("SELECT coalesce(max(seq), 0) FROM targets").fetchone()[0]
         added, changed, aliases = [], [], []
         for target in seed.targets:
@@ -124,6 +125,25 @@ def refresh_seed(
             if plan.convert:
                 _convert_records(ledger, key, plan)
     return len(added), len(changed), plans
+
+
+def _refuse_carried_ids(ledger: Ledger, report: str, ids: Sequence[str]) -> None:
+    """A target made by `xlgl carry` is the office's, not the seed's: a seed naming its id would
+    overwrite it (indicator, value, calendar) with another commitment. Refused, naming them."""
+    from xlgl.errors import InputError
+
+    carried = dict(
+        ledger.conn.execute(
+            "SELECT id, carried_from FROM targets WHERE report = ? AND carried_from IS NOT NULL",
+            [report],
+        ).fetchall()
+    )
+    clashes = [f"{i}（结转自 {carried[i].replace('/', ' ', 1)}）" for i in ids if i in carried]
+    if clashes:
+        raise InputError(
+            f"种子中的目标与 xlgl carry 结转来的目标同名：{'、'.join(clashes)}；"
+            "请在种子中改用其他编号（台账未作更改）"
+        )
 
 
 def _refuse(
