@@ -27,6 +27,7 @@ VIEWS = {
     "targets": ["targets"],
     "show": ["show", "coal-output", *AS_OF],
     "history": ["history"],
+    "chase": ["chase", *AS_OF],
 }
 LONG_NOTE = "规上口径；同比增长7.8%，其中露天矿产量占比较上年提高2.1个百分点，" * 4
 
@@ -80,6 +81,18 @@ def test_no_line_is_wider_than_the_terminal(busy, view, width):
     assert text.strip()
     too_wide = [line for line in text.splitlines() if cells(line) > width]
     assert too_wide == [], "\n".join(too_wide)
+
+
+def test_the_chase_list_folds_each_entry_under_itself(busy):
+    """At 80 columns an owed target's line folds; what it folds into is indented under it, and
+    an entry never loses its own indent (a long id used to push it to the margin)."""
+    lines = render(busy, VIEWS["chase"], 80).splitlines()[1:-1]  # without title and total
+    departments = [line for line in lines if not line.startswith(" ")]
+    entries = [line for line in lines if line.startswith("  ") and line[2] != " "]
+    folded = [line for line in lines if line.startswith("    ")]
+    assert departments and entries and folded
+    assert len(departments) + len(entries) + len(folded) == len(lines)
+    assert all(re.fullmatch(r"[a-z0-9-]+", line.split()[0]) for line in entries)  # ids first
 
 
 @pytest.mark.parametrize("view", ["status", "overdue", "targets", "history"])

@@ -217,8 +217,10 @@ def print_chase(owed: Sequence[ChaseRow], day: date) -> None:
             print_folded(out, f"{clean(row.owner)}{contact}")
         print_folded(
             out,
-            f"  {row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
+            f"{row.id}  {clean(row.indicator)}：截至 {row.period_end.isoformat()} 的数据"
             f"应于 {row.report_due.isoformat()} 前报送",
+            first="  ",
+            indent="    ",
         )
     owners = len({row.owner for row in owed})
     print_folded(out, f"共 {len(owed)} 个目标应报未报，涉及 {owners} 个单位")

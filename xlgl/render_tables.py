@@ -102,8 +102,9 @@ def print_title(out, text: str) -> None:
     print_folded(out, text, "bold")
 
 
-def print_folded(out, text: str, style: str = "") -> None:
-    """A line of text folded by display width (a summary may be longer than the terminal)."""
+def print_folded(out, text: str, style: str = "", *, first: str = "", indent: str = "  ") -> None:
+    """A line of text folded by display width (a summary may be longer than the terminal): its
+    first line after `first`, the lines it folds into after `indent`."""
     from rich.cells import cell_len
 
     from xlgl.grid import wrap
@@ -115,7 +116,12 @@ def print_folded(out, text: str, style: str = "") -> None:
             lines[-1] = joined
         else:
             lines.extend(
-                wrap(part if lines else joined, out.width, indent="  ", first="  " if lines else "")
+                wrap(
+                    part if lines else joined,
+                    out.width,
+                    indent=indent,
+                    first=indent if lines else first,
+                )
             )
     if out.color_system is None:  # plain text: no need of rich.text
         for line in lines:
