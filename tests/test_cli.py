@@ -253,6 +253,34 @@ def test_show_gives_the_quote_the_places_and_the_history(xlgl):
     assert data["records"][0]["value"] == 0.6
 
 
+def test_show_says_the_figure_is_judged_at_its_own_date(xlgl):
+    """1-9月 coal on 10-31: completion 76.4% against 74.9% due by 09-30 (on track), beside the
+    pace of 10-31 (83.3%), which alone would read as behind."""
+    xlgl("record", "煤炭产量", "1.07亿吨", "--as-of", "2024-09-30")
+    lines = xlgl("show", "coal-output", "--as-of", "2024-10-31").stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("最新"))
+    assert lines[at].split() == ["最新", "1.07亿吨（截至", "2024-09-30）"]
+    assert lines[at + 1].split() == [
+        "进度",
+        "完成率",
+        "76.4%（截至",
+        "2024-09-30",
+        "应完成",
+        "74.9%）",
+    ]
+    assert lines[at + 2].split() == [
+        "截至",
+        "2024-10-31：时间进度",
+        "83.3%",
+        "·",
+        "应完成",
+        "83.3%",
+    ]
+    assert lines[at + 3].split() == ["状态", "正常"]
+    same_day = xlgl("show", "coal-output", "--as-of", "2024-09-30").stdout
+    assert "完成率 76.4% · 时间进度 74.9% · 应完成 74.9%" in same_day
+
+
 def test_targets_are_grouped_by_section_with_counts(xlgl):
     result = xlgl("targets")
     assert result.exit_code == 0, result.output

@@ -61,12 +61,22 @@ def print_target_detail(
             fact(label, text)
     for place in places:
         fact("报告原文", f"{place['section']} 第{place['offset']}字：“{place['quote']}”")
-    fact("最新", format_value(row.latest, target.unit) if row.latest is not None else "—")
-    fact(
-        "进度",
-        f"完成率 {percent(row.completion)} · 时间进度 {percent(row.time_progress)} · "
-        f"应完成 {percent(row.expected)}",
-    )
+    latest = row.latest_as_of
+    if row.latest is None or latest is None:
+        fact("最新", "—")
+    else:
+        fact("最新", f"{format_value(row.latest, target.unit)}（截至 {latest.isoformat()}）")
+    at_as_of = f"时间进度 {percent(row.time_progress)} · 应完成 {percent(row.expected)}"
+    if latest is not None and latest != row.as_of and row.expected_at_latest is not None:
+        # judged at the figure's own date (docs/rules.md): say so, beside the as-of date's pace
+        fact(
+            "进度",
+            f"完成率 {percent(row.completion)}（截至 {latest.isoformat()} 应完成 "
+            f"{percent(row.expected_at_latest)}）",
+        )
+        fact("", f"截至 {row.as_of.isoformat()}：{at_as_of}")
+    else:
+        fact("进度", f"完成率 {percent(row.completion)} · {at_as_of}")
     fact("状态", STATUS_LABELS[row.status], STATUS_STYLES[row.status])
     for reason in row.reasons:
         fact("", reason.text)
