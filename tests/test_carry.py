@@ -223,14 +223,7 @@ def test_carry_refuses_in_one_line(two_years):
     refused(two_years("carry", "no-such-target", "--to", "2025"), "no-such-target")
 
 
-def test_a_seed_that_names_a_carried_target_is_refused_and_changes_nothing(
-    two_years, seed_2025, ledger_path
-):
-    """Re-loading next year's seed, now with a target of the carried target's id, would have
-    overwritten the carried one (its indicator, value, calendar) with the seed's."""
-    ok(two_years("carry", "key-projects-ready", "--to", "2025"))
-    carried = shown(two_years, "key-projects-ready", "xlgl-2025")
-    same_id = SEED_2025 + """
+KEY_PROJECTS_2025 = """
 [[target]]
 id = "key-projects-ready"
 section = "（三）"
@@ -241,7 +234,16 @@ value = 200
 unit = "个"
 quote = "200个重点项目开工"
 """
-    seed_2025.write_text(same_id, encoding="utf-8")
+
+
+def test_a_seed_that_names_a_carried_target_is_refused_and_changes_nothing(
+    two_years, seed_2025, ledger_path
+):
+    """Re-loading next year's seed, now with a target of the carried target's id, would have
+    overwritten the carried one (its indicator, value, calendar) with the seed's."""
+    ok(two_years("carry", "key-projects-ready", "--to", "2025"))
+    carried = shown(two_years, "key-projects-ready", "xlgl-2025")
+    seed_2025.write_text(SEED_2025 + KEY_PROJECTS_2025, encoding="utf-8")
     before = ledger_path.read_bytes()
     refused(two_years("init", "--seed", str(seed_2025)), "key-projects-ready")
     assert ledger_path.read_bytes() == before
