@@ -41,7 +41,6 @@ NOTE = (
     "全部目标平均完成率把未报送的目标按 0 计；已报送目标平均完成率只计已报送的目标；"
     "超过100%的按100%计。"
 )
-NO_OWNER = words.NO_OWNER
 ALERT_TONES = ("bad", "warn")  # 逾期、未完成、预警: the list a bulletin leads with
 ALWAYS_SHOWN = (words.OVERDUE, words.AT_RISK)  # counted in the headline even when 0
 
@@ -152,13 +151,13 @@ def build(
     by_owner: dict[str, list[Evaluation]] = {}
     for row in rows:
         by_section.setdefault(row.target.section, []).append(row)
-        by_owner.setdefault(clean(row.target.owner or "") or NO_OWNER, []).append(row)
+        by_owner.setdefault(clean(row.target.owner or "") or words.NO_OWNER, []).append(row)
     names = section_names(by_section, report_text)
     alerts = sorted((r for r in rows if _tone(r.status) in ALERT_TONES), key=severity)
     whole = _part("", "", rows)
     departments = sorted(
         (_part(owner, owner, members) for owner, members in by_owner.items()),
-        key=lambda p: (p.section == NO_OWNER, -p.completion_all, p.section),
+        key=lambda p: (p.section == words.NO_OWNER, -p.completion_all, p.section),
     )
     return Bulletin(
         title=clean(title or "") or default_title(rows),
@@ -182,7 +181,7 @@ def build(
 
 def _chase_line(row: Any) -> ChaseLine:
     return ChaseLine(
-        owner=NO_OWNER if row.owner == NO_OWNER else clean(row.owner),
+        owner=words.NO_OWNER if row.owner == words.NO_OWNER else clean(row.owner),
         contact=clean(row.contact or ""),
         id=clean(row.id),
         indicator=clean(row.indicator),
@@ -316,7 +315,7 @@ def rank_text(groups: Sequence[Part]) -> list[str]:
     """The 排名 column of the departments' table: 1, 2 …, and '' for targets without an owner."""
     ranks, rank = [], 0
     for group in groups:
-        if group.section == NO_OWNER:
+        if group.section == words.NO_OWNER:
             ranks.append("")
         else:
             rank += 1

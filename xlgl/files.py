@@ -252,7 +252,9 @@ def xlsx_book(path: Path) -> Iterator[Any]:
     import xlsxwriter
 
     with tempfile.TemporaryDirectory(prefix="xlgl-xlsx-") as scratch:
-        options = {"strings_to_formulas": False, "strings_to_urls": False, "tmpdir": scratch}
-        book = xlsxwriter.Workbook(str(path), options | {"strings_to_numbers": False})
+        book = xlsxwriter.Workbook(str(path), XLSX_OPTIONS | {"tmpdir": scratch})
         yield book
         book.close()
+
+
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
