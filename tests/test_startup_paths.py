@@ -5,8 +5,9 @@ command's own help, --db before or after the command."""
 import sys
 
 import pytest
+from typer.testing import CliRunner
 
-from xlgl.cli import main
+from xlgl.cli import app, main
 
 COMMANDS = ["status", "overdue", "targets", "show", "history", "record", "void", "init"]
 
@@ -27,6 +28,24 @@ def test_help_lists_every_command(monkeypatch, capsys):
     ]
     for command in COMMANDS:
         assert command in listed
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], []])
+def test_the_list_of_commands_is_the_one_the_full_app_shows(monkeypatch, capsys, args):
+    """For `xlgl` and `xlgl --help` the commands are built without their parameters; the text
+    is the one every command built in full gives (the app called with explicit arguments)."""
+    code, out, err = run(monkeypatch, capsys, *args)
+    full = CliRunner().invoke(app, args, prog_name="xlgl")
+    listed, in_full = (out + err).splitlines(), full.output.splitlines()
+    assert code == full.exit_code
+    assert (
+        listed[0].endswith("[选项] 命令 [参数]...")
+        and in_full[0] == "用法：xlgl [选项] 命令 [参数]..."
+    )
+    assert listed[1:] == in_full[1:]  # the usage line names the program as it was started
+    assert {"status", "record", "verify"} <= {
+        line.split()[0] for line in listed if line[:2] == "  "
+    }
 
 
 def test_a_mistyped_command_is_told_the_close_ones(monkeypatch, capsys):

@@ -136,17 +136,35 @@ class XlglTyper(typer.Typer):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Build only the command the arguments name (typer builds every command's parameters
-        from its type hints, about a tenth of `xlgl status`'s start-up); all of them for help,
-        a mistyped name or no command, where the list is shown or searched."""
+        from its type hints, about a tenth of `xlgl status`'s start-up); for `xlgl` and
+        `xlgl --help`, every command as the list shows it (name and help, no parameters); all of
+        them in full for a mistyped name, where click searches them, and for app([…])."""
         everything = self.registered_commands
-        named = None if args or "args" in kwargs else _named_command(sys.argv)  # app(["…"]): all
+        explicit = bool(args) or "args" in kwargs
+        named = None if explicit else _named_command(sys.argv)
         chosen = [info for info in everything if _command_name(info) == named]
         if len(chosen) == 1:
             self.registered_commands = chosen
+        elif not explicit and named is None:
+            self.registered_commands = [_as_listed(info) for info in everything]
         try:
             return super().__call__(*args, **kwargs)
         finally:
             self.registered_commands = everything
+
+
+def _as_listed(info: Any) -> Any:
+    """A command as the list of commands shows it: its name and help, without the parameters
+    (which typer would build from the callback's type hints) and without the callback."""
+    import copy
+
+    def listed() -> None:
+        raise AssertionError("a command built for the list of commands was run")
+
+    listed.__name__, listed.__doc__ = info.callback.__name__, info.callback.__doc__
+    shown = copy.copy(info)
+    shown.callback = listed
+    return shown
 
 
 def _command_name(info: Any) -> str:
