@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import typer.testing
+from ledgers import built
 from typer.testing import CliRunner
 
 from xlgl.cli import app
@@ -66,11 +67,7 @@ def seed_path() -> Path:
 def mini_ledger_template(tmp_path_factory) -> Path:
     """The mini-seed ledger, built once by `xlgl init --seed`; tests get copies of it."""
     path = tmp_path_factory.mktemp("template") / "ledger.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_DATA_HOME", str(path.parent / "data-home"))
-        patch.delenv("XLGL_DB", raising=False)
-        result = CliRunner().invoke(app, ["--db", str(path), "init", "--seed", str(MINI_SEED)])
-    assert result.exit_code == 0, result.output
+    built(path, [("init", "--seed", str(MINI_SEED))])
     assert [p.name for p in path.parent.iterdir() if p.name.startswith("ledger")] == ["ledger.db"]
     return path
 

@@ -42,17 +42,25 @@ def refused(path: Path, args: list[str], words: str, *, side_files: bool = False
     assert after == before
 
 
-@pytest.fixture
-def used_ledger(ledger_path) -> Path:
-    """The mini ledger with some records, in a directory of its own."""
-    with Ledger.open(ledger_path) as ledger:  # enough records for a ledger of several pages
+@pytest.fixture(scope="module")
+def used_template(tmp_path_factory, mini_ledger_template) -> Path:
+    """The mini ledger with enough records for a ledger of several pages."""
+    path = tmp_path_factory.mktemp("used") / "ledger.db"
+    shutil.copyfile(mini_ledger_template, path)
+    with Ledger.open(path) as ledger:
         ledger.add_records(
             NewRecord("coal-output", n / 10, date(2024, 6, 30), note="x" * 200) for n in range(200)
         )
-    directory = ledger_path.parent / "damaged"
+    return path
+
+
+@pytest.fixture
+def used_ledger(tmp_path, used_template) -> Path:
+    """A copy of used_template, in a directory of its own."""
+    directory = tmp_path / "damaged"
     directory.mkdir()
     path = directory / "ledger.db"
-    shutil.copy(ledger_path, path)
+    shutil.copyfile(used_template, path)
     return path
 
 

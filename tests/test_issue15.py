@@ -9,6 +9,7 @@ time limits (`@pytest.mark.slow`).
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import stat
@@ -20,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ledgers import built
 from typer.testing import CliRunner
 
 from xlgl.cli import app
@@ -82,11 +84,21 @@ def import_lines(db: Path, tmp_path: Path, *lines: str, code: int = 2):
     return result
 
 
-@pytest.fixture
-def db(ledger_path) -> Path:
+@pytest.fixture(scope="module")
+def recorded_ledger(tmp_path_factory, mini_ledger_template) -> Path:
     """The mini ledger with coal-output 1.07亿吨 and 300 household toilets recorded."""
-    cli(ledger_path, "record", "coal-output", "1.07亿吨", "--as-of", AS_OF)
-    cli(ledger_path, "record", "household-toilets", "300", "--as-of", "2024-06-30")
+    commands = [
+        ("record", "coal-output", "1.07亿吨", "--as-of", AS_OF),
+        ("record", "household-toilets", "300", "--as-of", "2024-06-30"),
+    ]
+    path = tmp_path_factory.mktemp("recorded") / "ledger.db"
+    return built(path, commands, start=mini_ledger_template)
+
+
+@pytest.fixture
+def db(ledger_path, recorded_ledger) -> Path:
+    """A copy of recorded_ledger."""
+    shutil.copyfile(recorded_ledger, ledger_path)
     return ledger_path
 
 

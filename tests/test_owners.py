@@ -6,8 +6,11 @@ filters match co-owners (`--lead-only` for 牵头 alone); `status --by owner`; t
 import csv
 import io
 import json
+import shutil
+from pathlib import Path
 
 import pytest
+from ledgers import built
 
 from xlgl.words import STATUSES
 
@@ -20,22 +23,27 @@ FIGURES = [
 CONTACT = "王芳 0479-8888888"
 
 
-@pytest.fixture
-def assigned(xlgl):
+@pytest.fixture(scope="module")
+def assigned_ledger(tmp_path_factory, mini_ledger_template) -> Path:
     """Three departments: 盟能源局 leads coal-output with 盟发改委 and 盟统计局 helping;
     盟发改委 leads project-investment and key-projects-ready; 盟人社局 leads urban-jobs."""
-    for args in (
-        ("coal-output", "--owner", "盟能源局", "--co-owner", "盟发改委、盟统计局"),
-        ("coal-output", "--leader", "张副盟长", "--contact", CONTACT),
-        ("project-investment", "--owner", "盟发改委", "--contact", "李明 0479-1234567"),
-        ("key-projects-ready", "--owner", "盟发改委", "--contact", "赵强 0479-7654321"),
-        ("urban-jobs", "--owner", "盟人社局", "--co-owner", "盟财政局", "--co-owner", "盟统计局"),
-    ):
-        result = xlgl("assign", *args)
-        assert result.exit_code == 0, result.output
-    for target, value, as_of in FIGURES:
-        result = xlgl("record", target, value, "--as-of", as_of)
-        assert result.exit_code == 0, result.output
+    commands: list[tuple[str, ...]] = [
+        ("assign", "coal-output", "--owner", "盟能源局", "--co-owner", "盟发改委、盟统计局"),
+        ("assign", "coal-output", "--leader", "张副盟长", "--contact", CONTACT),
+        ("assign", "project-investment", "--owner", "盟发改委", "--contact", "李明 0479-1234567"),
+        ("assign", "key-projects-ready", "--owner", "盟发改委", "--contact", "赵强 0479-7654321"),
+        ("assign", "urban-jobs", "--owner", "盟人社局", "--co-owner", "盟财政局",
+         "--co-owner", "盟统计局"),
+    ]  # fmt: skip
+    commands += [("record", target, value, "--as-of", as_of) for target, value, as_of in FIGURES]
+    path = tmp_path_factory.mktemp("assigned") / "ledger.db"
+    return built(path, commands, start=mini_ledger_template)
+
+
+@pytest.fixture
+def assigned(xlgl, ledger_path, assigned_ledger):
+    """xlgl on a copy of assigned_ledger."""
+    shutil.copyfile(assigned_ledger, ledger_path)
     return xlgl
 
 
